@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # The pod selection options shared by the runai_pods_info module and the runai_pods lookup.
+    DOCUMENTATION = r'''
+options:
+  workload_id:
+    description:
+      - UUID of a workload; only its pods are read, from C(GET /api/v1/workloads/{workloadId}/pods).
+      - Mutually exclusive with O(cluster_id). That API path takes no sort, filter, verbosity or
+        completed parameter, so O(sort_by), O(sort_order), O(verbosity), O(completed) and O(filter_by)
+        fail with it.
+    type: str
+  cluster_id:
+    description:
+      - UUID of a cluster; adds the filter C(clusterId==<cluster_id>) to O(filter_by).
+    type: str
+  filter_by:
+    description:
+      - Run:ai filter expressions C(<field><operator><value>), all of which must hold.
+      - "Fields: C(clusterId), C(workloadId), C(revisionId), C(nodeName), C(currentNodepool) (lower-case p;
+        the pod field it filters is C(currentNodePool)), C(createdAt), C(completedAt), C(deletedAt)."
+      - "Operators: C(==), C(!=), C(<=), C(>=), C(=@) (contains), C(!@) (does not contain), C(=^) (starts
+        with), C(=$) (ends with)."
+      - The date fields take only C(==), C(!=), C(<=) and C(>=) and an ISO 8601 value, which is sent in
+        UTC with milliseconds (a value without a zone is UTC).
+      - Every expression is checked before any request. The pod phase is not filterable by the API;
+        use O(query) for it.
+    type: list
+    elements: str
+    default: []
+  search:
+    description:
+      - Free-text search of the API (control plane 2.21 and newer).
+    type: str
+  sort_by:
+    description:
+      - Sort the pods by this field (server side).
+    type: str
+    choices: [clusterId, workloadId, revisionId, nodeName, currentNodepool, createdAt, completedAt, deletedAt]
+  sort_order:
+    description:
+      - Sort order; the API sorts ascending when it is not set.
+    type: str
+    choices: [asc, desc]
+  verbosity:
+    description:
+      - V(full) adds C(projectName) and C(workloadName) to each pod; the API answers V(brief) when it is not set.
+    type: str
+    choices: [brief, full]
+  completed:
+    description:
+      - V(true) reads only completed pods, V(false) only pods not completed; all pods when not set.
+    type: bool
+  deleted:
+    description:
+      - V(true) reads only deleted pods instead of the pods that exist.
+    type: bool
+    default: false
+  max_pods:
+    description:
+      - Stop after this many pods (1 or more); all pods when not set.
+      - No request ever asks for pods past this number.
+    type: int
+  page_size:
+    description:
+      - Pods asked for in each request (the API's C(limit)), from 1 to 500.
+    type: int
+    default: 500
+  fields:
+    description:
+      - Keep only these top-level fields of each pod (camelCase, as the API spells them, for example
+        V(name), V(k8sPhase), V(nodeName)). All fields when not set.
+      - The summary is computed from the whole pods before they are trimmed.
+    type: list
+    elements: str
+  query:
+    description:
+      - A JMESPath expression evaluated on the result object (keys C(pods), C(count) and C(summary),
+        with C(pods) as they are returned, trimmed to O(fields)). It is checked before any request.
+    type: str
+  count_only:
+    description:
+      - Only ask the API for the number of pods (C(GET /api/v1/workloads/pods/count)), with the same
+        O(filter_by), O(search), O(deleted), O(cluster_id) and O(workload_id); no pods are read.
+      - O(completed) and O(max_pods) (and the module's C(offset)) do not apply to it and fail when set.
+    type: bool
+    default: false
+requirements:
+  - jmespath
+'''

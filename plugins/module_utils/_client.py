@@ -1,0 +1,443 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
+
+"""The one HTTP client of the collection: session, authentication, retries, error mapping, paging.
+
+It never imports Ansible. Every failure leaves it as a RunaiError whose text is one sentence in the
+user's terms; modules turn it into fail_json, the lookup into AnsibleLookupError.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import json
+import random
+import os
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote, urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the plugins through missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+TOKEN_PATH = '/api/v1/token'
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+MAX_RETRY_AFTER = 120.0
+MAX_BACKOFF = 30.0
+PAGE_WORKERS = 8
+
+
+class RunaiError(Exception):
+    """A failure the user can act on; str() is the message shown to them."""
+
+    def __init__(self, message, status=None, method=None, path=None, server_message=None):
+        super(RunaiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.server_message = server_message
+
+    def __str__(self):
+        return self.message
+
+
+class _Retryable(Exception):
+    """One attempt failed in a way worth another attempt; carries the final error if none is left."""
+
+    def __init__(self, error, wait=None):
+        super(_Retryable, self).__init__(error.message)
+        self.error = error
+        self.wait = wait
+
+
+def encode_query(params):
+    """Build a query string from (name, value) pairs, value being a str, int, bool or list of str.
+
+    Lists are the API's `explode: false` arrays: one parameter with literal commas between the
+    percent-encoded items, unless an item contains a comma; then one parameter per item.
+    """
+    parts = []
+    for name, value in params:
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = 'true' if value else 'false'
+        if isinstance(value, (list, tuple)):
+            if not value:
+                continue
+            items = [quote(str(item), safe='') for item in value]
+            if any(',' in str(item) for item in value):
+                parts.extend('%s=%s' % (name, item) for item in items)
+            else:
+                parts.append('%s=%s' % (name, ','.join(items)))
+        else:
+            parts.append('%s=%s' % (name, quote(str(value), safe='')))
+    return '&'.join(parts)
+
+
+def parse_retry_after(header_value, now=None):
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or unreadable."""
+    if not header_value:
+        return None
+    header_value = header_value.strip()
+    if header_value.isdigit():
+        return float(header_value)
+    try:
+        when = email.utils.parsedate_to_datetime(header_value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def describe_body(response):
+    """The server's explanation of an error: the API's `message`, or what kind of body came instead."""
+    text = response.text or ''
+    if not text.strip():
+        return 'the answer had an empty body'
+    try:
+        body = json.loads(text)
+    except ValueError:
+        if '<html' in text[:500].lower() or '<!doctype' in text[:500].lower():
+            return 'the answer was an HTML page, not an API error (a proxy or gateway in front of Run:ai may have answered)'
+        return 'the answer was not JSON'
+    if isinstance(body, dict):
+        message = body.get('message') or body.get('error_description') or body.get('error')
+        if message:
+            details = body.get('details')
+            return '%s (%s)' % (message, details) if details and details != message else str(message)
+    return 'the answer had no error message'
+
+
+class RunaiClient:
+    """Talks to one Run:ai control plane for the length of one module run or lookup call."""
+
+    def __init__(self, base_url, client_id=None, client_secret=None, token=None, validate_certs=True,
+                 ca_path=None, timeout=30.0, retries=3, backoff_base=0.5, sleep=time.sleep,
+                 page_workers=PAGE_WORKERS):
+        self.base_url = base_url.rstrip('/')
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self._token = token
+        self._token_given = token is not None
+        self._token_generation = 0
+        self._token_lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff_base = backoff_base
+        self.sleep = sleep
+        self.page_workers = page_workers
+        self.request_count = 0
+        self.session = requests.Session()
+        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.session.headers['Accept'] = 'application/json'
+        self.session.headers['User-Agent'] = 'runai.platform-ansible-collection'
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(page_workers, 1), max_retries=0)
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def get(self, path, params=(), not_found=None):
+        """GET an API path with (name, value) query pairs; returns (status, decoded JSON body)."""
+        return self.request('GET', path, query=encode_query(params), not_found=not_found)
+
+    def request(self, method, path, query='', json_body=None, not_found=None):
+        """The one request function: auth, retries, one re-token on 401, and every error mapped."""
+        authenticated = path != TOKEN_PATH
+        for token_attempt in (1, 2):
+            generation = self._ensure_token() if authenticated else None
+            response = self._send_with_retries(method, path, query, json_body, authenticated)
+            if response.status_code == 401 and authenticated and not self._token_given and token_attempt == 1:
+                self._renew_token(generation)
+                continue
+            return self._decode(response, method, path, not_found)
+        raise AssertionError('unreachable')  # pragma: no cover
+
+    def _send_with_retries(self, method, path, query, json_body, authenticated):
+        attempts = self.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._send_once(method, path, query, json_body, authenticated)
+            except _Retryable as retryable:
+                if attempt == attempts:
+                    error = retryable.error
+                    if attempts > 1:
+                        error.message += ' (after %d attempts)' % attempts
+                    raise error
+                self.sleep(retryable.wait if retryable.wait is not None else self._backoff(attempt))
+        raise AssertionError('unreachable')  # pragma: no cover
+
+    def _backoff(self, attempt):
+        ceiling = min(MAX_BACKOFF, self.backoff_base * (2 ** (attempt - 1)))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def _send_once(self, method, path, query, json_body, authenticated):
+        url = self.base_url + path + ('?' + query if query else '')
+        headers = {'Authorization': 'Bearer ' + self._token} if authenticated else {}
+        with self._count_lock:
+            self.request_count += 1
+        try:
+            response = self.session.request(method, url, json=json_body, headers=headers, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise self._tls_error(exc)
+        except requests.exceptions.Timeout:
+            raise _Retryable(RunaiError('Run:ai did not answer %s %s within the timeout of %s seconds' % (
+                method, path, _seconds(self.timeout)), method=method, path=path))
+        except requests.exceptions.ConnectionError as exc:
+            raise _Retryable(RunaiError(self._connection_message(exc, method, path), method=method, path=path))
+        except requests.exceptions.RequestException as exc:
+            raise _Retryable(RunaiError('The connection to Run:ai broke during %s %s (%s)' % (
+                method, path, type(exc).__name__), method=method, path=path))
+        if response.status_code in RETRY_STATUSES:
+            wait = parse_retry_after(response.headers.get('Retry-After'))
+            if wait is not None and wait > MAX_RETRY_AFTER:
+                raise RunaiError(
+                    'Run:ai answered HTTP %d to %s %s and asked to retry after %s seconds, longer than the %d seconds '
+                    'this collection waits; try again later' % (response.status_code, method, path, _seconds(wait), MAX_RETRY_AFTER),
+                    status=response.status_code, method=method, path=path)
+            raise _Retryable(self._http_error(response, method, path, None), wait=wait)
+        return response
+
+    def _decode(self, response, method, path, not_found):
+        if response.status_code >= 400:
+            raise self._http_error(response, method, path, not_found)
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            raise RunaiError('Run:ai answered %s %s with HTTP %d but the body is not valid JSON (%d bytes)' % (
+                method, path, response.status_code, len(response.content)), status=response.status_code, method=method, path=path)
+
+    # -- authentication -----------------------------------------------------------------------
+
+    def _ensure_token(self):
+        with self._token_lock:
+            if self._token is None:
+                self._token = self._obtain_token()
+                self._token_generation += 1
+            return self._token_generation
+
+    def _renew_token(self, seen_generation):
+        # Concurrent page fetches may all see the same expired token: only the first renews it.
+        with self._token_lock:
+            if self._token_generation == seen_generation:
+                self._token = self._obtain_token()
+                self._token_generation += 1
+
+    def _obtain_token(self):
+        body = {'grantType': 'client_credentials', 'clientID': self.client_id, 'clientSecret': self._client_secret}
+        response = self._send_with_retries('POST', TOKEN_PATH, '', body, authenticated=False)
+        if response.status_code in (400, 401):
+            raise RunaiError('Run:ai rejected the credentials of client_id %r: HTTP %d from POST %s: %s' % (
+                self.client_id, response.status_code, TOKEN_PATH, self._redact(describe_body(response))),
+                status=response.status_code, method='POST', path=TOKEN_PATH)
+        token = self._decode(response, 'POST', TOKEN_PATH, None)[1]
+        access_token = token.get('accessToken') if isinstance(token, dict) else None
+        if not access_token:
+            raise RunaiError('Run:ai answered POST %s without an accessToken' % TOKEN_PATH, method='POST', path=TOKEN_PATH)
+        return access_token
+
+    # -- error mapping ------------------------------------------------------------------------
+
+    def _http_error(self, response, method, path, not_found):
+        status = response.status_code
+        server_message = self._redact(describe_body(response))
+        if status == 401:
+            what = 'Run:ai rejected the token' if self._token_given else 'Run:ai rejected the credentials'
+        elif status == 403:
+            what = 'The credentials lack permission for this resource'
+        elif status == 404 and not_found:
+            what = '%s was not found' % not_found
+        else:
+            what = 'Run:ai API request failed'
+        message = '%s: HTTP %d from %s %s: %s' % (what, status, method, path, server_message)
+        return RunaiError(message, status=status, method=method, path=path, server_message=server_message)
+
+    def _connection_message(self, exc, method, path):
+        reason = str(exc).lower()
+        host = self.base_url.split('://', 1)[-1]
+        if 'name or service not known' in reason or 'nodename nor servname' in reason or 'failed to resolve' in reason \
+                or 'temporary failure in name resolution' in reason or 'no address associated' in reason:
+            return 'Cannot resolve the host name of base_url %s' % self.base_url
+        if 'refused' in reason:
+            return 'Cannot connect to Run:ai at %s: connection refused' % self.base_url
+        if 'timed out' in reason:
+            return 'Run:ai at %s did not answer %s %s within the timeout of %s seconds' % (host, method, path, _seconds(self.timeout))
+        return 'The connection to Run:ai at %s broke during %s %s' % (self.base_url, method, path)
+
+    def _tls_error(self, exc):
+        verify_failure = re.search(r'certificate verify failed: (.*?)\s*\(_ssl', str(exc))
+        if verify_failure:
+            return RunaiError('TLS certificate verification of %s failed (%s); set ca_path to the CA bundle that signed '
+                              "the server's certificate, or validate_certs to false to skip verification" % (
+                                  self.base_url, verify_failure.group(1).rstrip('.')))
+        return RunaiError('The TLS handshake with %s failed; check base_url, ca_path and validate_certs' % self.base_url)
+
+    def _redact(self, text):
+        # A server or proxy could echo what it was sent; no secret may reach a message.
+        for secret in (self._client_secret, self._token):
+            if secret:
+                text = text.replace(secret, '********')
+        return text
+
+    # -- paging -------------------------------------------------------------------------------
+
+    def paginate(self, path, params, item_key, offset=0, page_size=500, max_items=None, not_found=None):
+        """Every item of a paged list, following `next` from `offset`, at most `max_items`, none twice.
+
+        After the first page shows there is more, the following pages are fetched concurrently by
+        a small pool on the same keep-alive session (on a real network each page is mostly waiting),
+        assuming `next` is offset + page_size. If an answer's `next` says otherwise, the pages
+        fetched ahead are dropped and paging continues from that `next` one page at a time.
+        """
+        limit_end = offset + max_items if max_items is not None else None
+        collector = _Collector(item_key, max_items)
+        first = self._page(path, params, offset, page_size, limit_end, not_found)
+        next_offset = collector.add(first)
+        if next_offset is None or collector.full:
+            return collector.items
+        if self.page_workers > 1:
+            next_offset = self._paginate_ahead(path, params, next_offset, page_size, limit_end, not_found, collector)
+        while next_offset is not None and not collector.full:
+            next_offset = collector.add(self._page(path, params, next_offset, page_size, limit_end, not_found))
+        return collector.items
+
+    def _paginate_ahead(self, path, params, start, page_size, limit_end, not_found, collector):
+        """Fetch pages start, start+page_size, ... with a bounded window; returns where to go on, or None."""
+        def offsets():
+            position = start
+            while limit_end is None or position < limit_end:
+                yield position
+                position += page_size
+
+        with ThreadPoolExecutor(max_workers=self.page_workers) as pool:
+            planned = offsets()
+            in_flight = []
+            try:
+                for page_offset in planned:
+                    in_flight.append((page_offset, pool.submit(self._page, path, params, page_offset, page_size, limit_end, not_found)))
+                    if len(in_flight) < self.page_workers:
+                        continue
+                    outcome = self._settle(in_flight.pop(0), page_size, collector)
+                    if outcome is not True:
+                        return outcome
+                while in_flight:
+                    outcome = self._settle(in_flight.pop(0), page_size, collector)
+                    if outcome is not True:
+                        return outcome
+                return None
+            finally:
+                for _offset, future in in_flight:
+                    future.cancel()
+
+    @staticmethod
+    def _settle(entry, page_size, collector):
+        """Add one fetched page; True to go on concurrently, else the offset to go on from (or None)."""
+        page_offset, future = entry
+        next_offset = collector.add(future.result())
+        if next_offset is None or collector.full:
+            return None
+        if next_offset != page_offset + page_size:
+            return next_offset
+        return True
+
+    def _page(self, path, params, page_offset, page_size, limit_end, not_found):
+        if limit_end is not None:
+            page_size = min(page_size, limit_end - page_offset)
+        return self.get(path, list(params) + [('offset', page_offset), ('limit', page_size)], not_found=not_found)[1]
+
+
+class _Collector:
+    """Accumulates pages in order, dropping items already seen (offsets over a changing set repeat)."""
+
+    def __init__(self, item_key, max_items):
+        self.item_key = item_key
+        self.max_items = max_items
+        self.items = []
+        self._seen_ids = set()
+
+    @property
+    def full(self):
+        return self.max_items is not None and len(self.items) >= self.max_items
+
+    def add(self, page):
+        if not isinstance(page, dict) or not isinstance(page.get(self.item_key), list):
+            raise RunaiError('Run:ai answered a list request without a %r list' % self.item_key)
+        for item in page[self.item_key]:
+            if self.full:
+                break
+            item_id = item.get('id') if isinstance(item, dict) else None
+            if item_id is not None:
+                if item_id in self._seen_ids:
+                    continue
+                self._seen_ids.add(item_id)
+            self.items.append(item)
+        next_offset = page.get('next')
+        return next_offset if isinstance(next_offset, int) and not isinstance(next_offset, bool) else None
+
+
+def _seconds(value):
+    return ('%g' % value)
+
+
+def client_from_options(get, **client_arguments):
+    """A RunaiClient from the connection options read through `get(name)`; RunaiError if they are wrong.
+
+    Modules pass module.params.get, the lookup its get_option: both word every mistake the same way.
+    """
+    base_url = check_base_url(get('base_url'))
+    client_id, client_secret, token = (get(name) or None for name in ('client_id', 'client_secret', 'token'))
+    if token and (client_id or client_secret):
+        raise RunaiError('token and client_id/client_secret are mutually exclusive; authenticate one way')
+    if not token and not (client_id and client_secret):
+        if client_id or client_secret:
+            missing = 'client_secret' if client_id else 'client_id'
+            raise RunaiError('%s is required with %s' % (missing, 'client_id' if client_id else 'client_secret'))
+        raise RunaiError('No credentials: set client_id and client_secret, or token '
+                         '(or the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)')
+    timeout = get('timeout')
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise RunaiError('timeout must be a number of seconds greater than 0, got %r' % (timeout,))
+    retries = get('retries')
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise RunaiError('retries must be an integer of 0 or more, got %r' % (retries,))
+    ca_path = get('ca_path')
+    if ca_path and not os.path.isfile(ca_path):
+        raise RunaiError('ca_path %r is not a file (it must be a PEM bundle of the CA that signed the server certificate)' % ca_path)
+    validate_certs = get('validate_certs')
+    return RunaiClient(base_url, client_id=client_id, client_secret=client_secret, token=token,
+                       validate_certs=True if validate_certs is None else validate_certs, ca_path=ca_path,
+                       timeout=float(timeout), retries=retries, **client_arguments)
+
+
+def check_base_url(base_url):
+    """The base URL without a trailing slash; RunaiError unless it is scheme://host[:port]."""
+    if not base_url:
+        raise RunaiError('base_url is required: set it, or the RUNAI_BASE_URL environment variable')
+    example = ', such as https://mytenant.run.ai'
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+    except (TypeError, ValueError, AttributeError):
+        raise RunaiError('base_url %r is not a URL%s' % (base_url, example))
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise RunaiError('base_url %r must start with https:// (or http://) and name a host%s' % (base_url, example))
+    if parts.path.strip('/') or parts.query or parts.fragment or parts.username or parts.password:
+        raise RunaiError('base_url %r must be the address of the control plane only, without a path, query or credentials%s' % (base_url, example))
+    return base_url.rstrip('/')

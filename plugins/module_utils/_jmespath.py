@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
+
+"""JMESPath expressions of `query` and `wait_for`, compiled before any request."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
+
+try:
+    import jmespath
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the plugins through missing_required_lib
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR = exc
+
+
+def compile_expression(option, expression):
+    """The compiled expression; RunaiError naming the option and the expression if it does not parse."""
+    if not isinstance(expression, str) or not expression.strip():
+        raise RunaiError('%s must be a JMESPath expression, got %r' % (option, expression))
+    try:
+        return jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise RunaiError('%s %r is not a valid JMESPath expression: %s' % (option, expression, _reason(exc)))
+
+
+def _reason(exc):
+    """jmespath's first line, without the echo of the expression that its next lines draw."""
+    lines = str(exc).strip().splitlines()
+    reason = lines[0].rstrip(':') if lines else type(exc).__name__
+    if reason.endswith(', for expression'):
+        return reason[:-len(', for expression')]
+    position = getattr(exc, 'lex_position', None)
+    return '%s at column %d' % (reason, position) if isinstance(position, int) else reason
+
+
+def is_true(value):
+    """Truth in JMESPath's sense: false, null, '', [] and {} are false; every number, 0 included, is true."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, (str, list, dict)) and not value:
+        return False
+    return True
+
+
+def evaluate(option, compiled, data):
+    """The expression's value on data; RunaiError if it fails there (e.g. a function given the wrong type)."""
+    try:
+        return compiled.search(data)
+    except jmespath.exceptions.JMESPathError as exc:
+        raise RunaiError('%s %r failed on the result: %s' % (option, compiled.expression, _reason(exc)))

@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
+
+"""Pod listings shared by the runai_pods_info module and the runai_pods lookup.
+
+read_pod_query() turns options (read through a `get(name)` callable, so modules and lookups share
+it) into a validated PodQuery before any request; fetch_pod_result() runs it and shapes the result.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._filters import check_uuid, parse_filter
+from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate
+
+LIST_PATH = '/api/v1/workloads/pods'
+COUNT_PATH = '/api/v1/workloads/pods/count'
+WORKLOAD_PODS_PATH = '/api/v1/workloads/%s/pods'
+LEGACY_PATH = '/v1/k8s/clusters/%s/pods'
+DEFAULT_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 500
+
+# Options the API's workload pods path does not take, and those the legacy path cannot honour.
+NOT_FOR_WORKLOAD = ('filter_by', 'sort_by', 'sort_order', 'verbosity', 'completed')
+NOT_FOR_LEGACY = ('filter_by', 'search', 'sort_by', 'sort_order', 'verbosity', 'completed', 'deleted', 'offset', 'page_size', 'count_only')
+NOT_FOR_COUNT = ('completed', 'offset', 'max_pods')
+API_PARAMETERS = ('deleted', 'sortOrder', 'sortBy', 'filterBy', 'verbosity', 'completed', 'search')
+# What an option holds when the user did not set it.
+UNSET = {'filter_by': [], 'deleted': False, 'offset': 0, 'page_size': DEFAULT_PAGE_SIZE, 'count_only': False, 'legacy_endpoint': False}
+
+
+class PodQuery:
+    """A validated pod request: which path, which query parameters, and what to do client-side."""
+
+    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, not_found):
+        self.path = path
+        self.params = params
+        self.offset = offset
+        self.page_size = page_size
+        self.max_pods = max_pods
+        self.count_only = count_only
+        self.legacy = legacy
+        self.fields = fields
+        self.query = query
+        self.not_found = not_found
+
+
+def is_set(get, name):
+    value = get(name)
+    return value is not None and value != UNSET.get(name, None)
+
+
+def read_pod_query(get, extra_filters=(), filter_label=None):
+    """Validate pod options into a PodQuery; raise RunaiError naming the option and value.
+
+    `extra_filters` are filter expressions from elsewhere (the lookup's terms), validated with
+    `filter_label(index, text)` naming each in messages.
+    """
+    workload_id = _uuid_option(get, 'workload_id')
+    cluster_id = _uuid_option(get, 'cluster_id')
+    if workload_id and cluster_id:
+        raise RunaiError('workload_id and cluster_id are mutually exclusive; give one of them')
+    _check_ranges(get)
+    filters = _read_filters(get('filter_by') or [], lambda index, text: 'filter_by item %r' % text)
+    filters += _read_filters(extra_filters, filter_label)
+    count_only = bool(get('count_only'))
+    if get('legacy_endpoint'):
+        return _legacy_query(get, cluster_id, extra_filters)
+    if workload_id:
+        _refuse(get, NOT_FOR_WORKLOAD, 'does not apply to workload_id (the API path of one workload takes no sort, filter, verbosity or completed)')
+        if extra_filters:
+            raise RunaiError('filter terms do not apply to workload_id (the API path of one workload takes no filter)')
+    if count_only:
+        _refuse(get, NOT_FOR_COUNT, 'does not apply to count_only (the count path does not take it)')
+    if cluster_id:
+        filters.append('clusterId==' + cluster_id)
+    if workload_id and count_only:
+        filters.append('workloadId==' + workload_id)
+    if count_only:
+        path, params = COUNT_PATH, _api_params(get, filters, ('deleted', 'filterBy', 'search'))
+    elif workload_id:
+        path, params = WORKLOAD_PODS_PATH % workload_id, _api_params(get, filters, ('deleted', 'search'))
+    else:
+        path, params = LIST_PATH, _api_params(get, filters, API_PARAMETERS)
+    return PodQuery(path, params, get('offset') or 0, get('page_size') or DEFAULT_PAGE_SIZE, get('max_pods'), count_only,
+                    False, get('fields'), _compiled(get, 'query'), "Workload '%s'" % workload_id if workload_id else None)
+
+
+def _legacy_query(get, cluster_id, extra_filters):
+    if not cluster_id:
+        raise RunaiError('legacy_endpoint requires cluster_id (the deprecated path lists the pods of one cluster)')
+    _refuse(get, NOT_FOR_LEGACY, 'cannot be honoured by legacy_endpoint (the deprecated path takes no parameters)')
+    if extra_filters:
+        raise RunaiError('filter terms cannot be honoured by legacy_endpoint (the deprecated path takes no parameters)')
+    return PodQuery(LEGACY_PATH % cluster_id, [], 0, None, get('max_pods'), False, True, get('fields'), _compiled(get, 'query'),
+                    "Cluster '%s'" % cluster_id)
+
+
+def _api_params(get, filters, names):
+    """The query parameters among `names` that the options set, in the API's spelling."""
+    completed = get('completed')
+    values = {'deleted': True if get('deleted') else None, 'sortOrder': get('sort_order'), 'sortBy': get('sort_by'),
+              'filterBy': filters or None, 'verbosity': get('verbosity'), 'completed': None if completed is None else bool(completed),
+              'search': get('search')}
+    return [(name, values[name]) for name in names if values[name] is not None]
+
+
+def _uuid_option(get, name):
+    value = get(name)
+    if value is None:
+        return None
+    try:
+        return check_uuid(value)
+    except ValueError as exc:
+        raise RunaiError('%s %r %s' % (name, value, exc))
+
+
+def _check_ranges(get):
+    bounds = {'page_size': (1, MAX_PAGE_SIZE), 'offset': (0, None), 'max_pods': (1, None)}
+    for name, (low, high) in bounds.items():
+        value = get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+            allowed = 'from %d to %d' % (low, high) if high is not None else '%d or more' % low
+            raise RunaiError('%s must be an integer %s, got %r' % (name, allowed, value))
+    fields = get('fields')
+    if fields is not None and (not isinstance(fields, list) or not all(isinstance(field, str) and field for field in fields)):
+        raise RunaiError('fields must be a list of pod field names, got %r' % (fields,))
+
+
+def _read_filters(expressions, label):
+    if isinstance(expressions, str):
+        expressions = [expressions]
+    filters = []
+    for index, expression in enumerate(expressions, start=1):
+        try:
+            filters.append(parse_filter(expression))
+        except ValueError as exc:
+            raise RunaiError('%s: %s' % (label(index, expression), exc))
+    return filters
+
+
+def _refuse(get, names, reason):
+    for name in names:
+        if is_set(get, name):
+            raise RunaiError('%s %s' % (name, reason))
+
+
+def _compiled(get, name):
+    expression = get(name)
+    return compile_expression(name, expression) if expression is not None else None
+
+
+# -- running a query ------------------------------------------------------------------------------
+
+def fetch_pods(client, pod_query):
+    """The pods a PodQuery selects, in the API's order, at most max_pods, none twice."""
+    if pod_query.legacy:
+        body = client.get(pod_query.path, not_found=pod_query.not_found)[1]
+        if not isinstance(body, list):
+            raise RunaiError('Run:ai answered GET %s without a list of pods' % pod_query.path)
+        return body[:pod_query.max_pods] if pod_query.max_pods else body
+    return client.paginate(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
+                           max_items=pod_query.max_pods, not_found=pod_query.not_found)
+
+
+def count_pods(client, pod_query):
+    body = client.get(pod_query.path, pod_query.params)[1]
+    count = body.get('count') if isinstance(body, dict) else None
+    if not isinstance(count, int) or isinstance(count, bool):
+        raise RunaiError('Run:ai answered GET %s without a count' % pod_query.path)
+    return count
+
+
+def fetch_pod_result(client, pod_query, return_pods=True):
+    """One read: the result object users see (pods, count, summary, and query_result if asked)."""
+    if pod_query.count_only:
+        count = count_pods(client, pod_query)
+        result = {'pods': [], 'count': count, 'summary': empty_summary(count)}
+    else:
+        pods = fetch_pods(client, pod_query)
+        summary = summarize(pods, pod_query.legacy)
+        pods = trim(pods, pod_query.fields)
+        result = {'pods': pods, 'count': len(pods), 'summary': summary}
+    if pod_query.query is not None:
+        result['query_result'] = evaluate('query', pod_query.query, result)
+    if not return_pods:
+        result['pods'] = []
+    return result
+
+
+def trim(pods, fields):
+    if fields is None:
+        return pods
+    return [dict((field, pod[field]) for field in fields if field in pod) for pod in pods]
+
+
+# Where the legacy shape keeps what the summary counts.
+_SUMMARY_KEYS = {False: ('k8sPhase', 'nodeName', 'currentNodePool', 'allocatedResources'),
+                 True: ('phase', 'nodeId', 'nodePool', 'resourceAllocation')}
+
+
+def summarize(pods, legacy=False):
+    phase_key, node_key, pool_key, allocation_key = _SUMMARY_KEYS[legacy]
+    by_phase, by_node, by_nodepool = {}, {}, {}
+    gpu_allocated = 0
+    for pod in pods:
+        phase = pod.get(phase_key) or ''
+        by_phase[phase] = by_phase.get(phase, 0) + 1
+        node = pod.get(node_key) or ''
+        by_node[node] = by_node.get(node, 0) + 1
+        pool = pod.get(pool_key) or ''
+        by_nodepool[pool] = by_nodepool.get(pool, 0) + 1
+        allocation = pod.get(allocation_key)
+        gpu = allocation.get('gpu') if isinstance(allocation, dict) else None
+        if isinstance(gpu, (int, float)) and not isinstance(gpu, bool):
+            gpu_allocated += gpu
+    return {'total': len(pods), 'by_phase': by_phase, 'by_node': by_node, 'by_nodepool': by_nodepool, 'gpu_allocated': gpu_allocated}
+
+
+def empty_summary(count):
+    return {'total': count, 'by_phase': {}, 'by_node': {}, 'by_nodepool': {}, 'gpu_allocated': 0}

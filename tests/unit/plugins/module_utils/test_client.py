@@ -1,0 +1,359 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP client on the wire: paging, retries, backoff, re-authentication and every error message."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import socket
+import time
+
+import pytest
+
+from ansible_collections.runai.platform.plugins.module_utils import _client
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError, client_from_options, encode_query
+
+from scripted_server import Reply
+
+PODS_PATH = '/api/v1/workloads/pods'
+
+
+def make_client(server, sleeps=None, **overrides):
+    options = dict(client_id='cid', client_secret='s3cr3t-value', retries=3, backoff_base=0.01)
+    options.update(overrides)
+    recorded = sleeps if sleeps is not None else []
+    return RunaiClient(server.base_url, sleep=recorded.append, **options)
+
+
+def token_then(responder, tokens=('tok-1', 'tok-2', 'tok-3')):
+    """Answer the token path with successive tokens, everything else with `responder`."""
+    issued = list(tokens)
+
+    def respond(request):
+        if request['path'] == '/api/v1/token':
+            return Reply(200, {'accessToken': issued.pop(0), 'idToken': 'x', 'refreshToken': 'y'})
+        return responder(request)
+    return respond
+
+
+def paged(pods, next_of=None):
+    """A list endpoint over `pods` honouring offset and limit; next_of(offset, limit, total) overrides `next`."""
+    def respond(request):
+        offset = int(request['params'].get('offset', ['0'])[0])
+        limit = int(request['params'].get('limit', ['50'])[0])
+        body = {'pods': pods[offset:offset + limit]}
+        following = next_of(offset, limit, len(pods)) if next_of else (offset + limit if offset + limit < len(pods) else None)
+        if following is not None:
+            body['next'] = following
+        return Reply(200, body)
+    return respond
+
+
+def pods(count):
+    return [{'id': 'pod-%05d' % index, 'name': 'pod-%d' % index} for index in range(count)]
+
+
+# -- paging ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('workers', [1, 8])
+def test_paging_follows_next_across_many_pages_in_order(server, workers):
+    server.responder = token_then(paged(pods(1234)))
+    client = make_client(server, page_workers=workers)
+    items = client.paginate(PODS_PATH, [], 'pods', page_size=100)
+    assert [item['id'] for item in items] == ['pod-%05d' % index for index in range(1234)]
+    offsets = sorted(int(request['params']['offset'][0]) for request in server.api_requests())
+    # 13 pages hold the pods; with workers, pages fetched ahead past the end cost a request each.
+    assert offsets[:13] == list(range(0, 1300, 100))
+    assert len(offsets) == 13 if workers == 1 else 13 <= len(offsets) <= 13 + workers - 1
+    assert client.request_count == len(offsets) + 1
+
+
+@pytest.mark.parametrize('workers', [1, 8])
+def test_max_pods_never_asks_past_offset_plus_max(server, workers):
+    server.responder = token_then(paged(pods(5000)))
+    client = make_client(server, page_workers=workers)
+    items = client.paginate(PODS_PATH, [], 'pods', offset=10, page_size=500, max_items=1200)
+    assert [item['id'] for item in items] == ['pod-%05d' % index for index in range(10, 1210)]
+    for request in server.api_requests():
+        offset, limit = int(request['params']['offset'][0]), int(request['params']['limit'][0])
+        assert offset < 1210 and offset + limit <= 1210
+
+
+@pytest.mark.parametrize('workers', [1, 8])
+def test_a_pod_repeated_across_pages_is_returned_once(server, workers):
+    listing = pods(300)
+    # Offsets over a changing set: the second page starts one pod early and repeats pod 99.
+    repeated = listing[:100] + listing[99:]
+    server.responder = token_then(paged(repeated))
+    items = make_client(server, page_workers=workers).paginate(PODS_PATH, [], 'pods', page_size=100)
+    assert [item['id'] for item in items] == [pod['id'] for pod in listing]
+
+
+def test_an_unexpected_next_is_followed_exactly(server):
+    # A server whose next is not offset + limit: pages fetched ahead are dropped, none is lost.
+    server.responder = token_then(paged(pods(1000), next_of=lambda offset, limit, total: offset + 50 if offset + 50 < total else None))
+    items = make_client(server, page_workers=4).paginate(PODS_PATH, [], 'pods', page_size=100)
+    assert [item['id'] for item in items] == ['pod-%05d' % index for index in range(1000)]
+
+
+def test_a_list_answer_without_pods_fails_clearly(server):
+    server.responder = token_then(lambda request: Reply(200, {'items': []}))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).paginate(PODS_PATH, [], 'pods')
+    assert str(failure.value) == "Run:ai answered a list request without a 'pods' list"
+
+
+# -- query encoding -----------------------------------------------------------------------------------
+
+def test_arrays_are_comma_joined_unless_an_item_has_a_comma():
+    assert encode_query([('filterBy', ['nodeName==a', 'clusterId==b'])]) == 'filterBy=nodeName%3D%3Da,clusterId%3D%3Db'
+    assert encode_query([('filterBy', ['nodeName==a,b', 'nodeName!=c'])]) == 'filterBy=nodeName%3D%3Da%2Cb&filterBy=nodeName%21%3Dc'
+    assert encode_query([('deleted', True), ('search', 'my job'), ('offset', 0), ('sortBy', None)]) == 'deleted=true&search=my%20job&offset=0'
+
+
+# -- retries and backoff ------------------------------------------------------------------------------
+
+def failing(times, reply, then=None):
+    """Answer `reply` for the first `times` API requests, then `then` (a 200 by default)."""
+    state = {'left': times}
+
+    def respond(request):
+        if state['left'] > 0:
+            state['left'] -= 1
+            return reply
+        return then or Reply(200, {'pods': []})
+    return respond
+
+
+@pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
+def test_retryable_statuses_are_retried_with_growing_backoff(server, status):
+    sleeps = []
+    server.responder = token_then(failing(3, Reply(status, {'code': status, 'message': 'busy'})))
+    client = make_client(server, sleeps, backoff_base=1.0)
+    assert client.get(PODS_PATH)[1] == {'pods': []}
+    assert len(server.api_requests()) == 4
+    assert len(sleeps) == 3
+    for attempt, pause in enumerate(sleeps, start=1):
+        ceiling = 2 ** (attempt - 1)
+        assert ceiling / 2 <= pause <= ceiling  # exponential, with jitter in its upper half
+
+
+def test_retries_exhausted_report_the_last_error_and_attempts(server):
+    server.responder = token_then(failing(10, Reply(503, {'code': 503, 'message': 'Please try again in few minutes.'})))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, retries=2).get(PODS_PATH)
+    assert str(failure.value) == ('Run:ai API request failed: HTTP 503 from GET /api/v1/workloads/pods: '
+                                  'Please try again in few minutes. (after 3 attempts)')
+    assert len(server.api_requests()) == 3
+
+
+def test_retries_zero_means_one_attempt(server):
+    server.responder = token_then(failing(1, Reply(500, {'code': 500, 'message': 'Something went wrong.'})))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, retries=0).get(PODS_PATH)
+    assert str(failure.value) == 'Run:ai API request failed: HTTP 500 from GET /api/v1/workloads/pods: Something went wrong.'
+    assert len(server.api_requests()) == 1
+
+
+def test_retry_after_in_seconds_is_honoured(server):
+    sleeps = []
+    server.responder = token_then(failing(1, Reply(429, {'code': 429, 'message': 'slow down'}, headers={'Retry-After': '7'})))
+    make_client(server, sleeps).get(PODS_PATH)
+    assert sleeps == [7.0]
+
+
+def test_retry_after_as_http_date_is_honoured(server):
+    sleeps = []
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    server.responder = token_then(failing(1, Reply(503, {'code': 503, 'message': 'later'}, headers={'Retry-After': when})))
+    make_client(server, sleeps).get(PODS_PATH)
+    assert len(sleeps) == 1 and 27 <= sleeps[0] <= 31
+
+
+def test_retry_after_longer_than_120_seconds_fails_at_once(server):
+    sleeps = []
+    server.responder = token_then(failing(5, Reply(429, {'code': 429, 'message': 'slow down'}, headers={'Retry-After': '600'})))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, sleeps).get(PODS_PATH)
+    assert str(failure.value) == ('Run:ai answered HTTP 429 to GET /api/v1/workloads/pods and asked to retry after 600 seconds, '
+                                  'longer than the 120 seconds this collection waits; try again later')
+    assert sleeps == [] and len(server.api_requests()) == 1
+
+
+@pytest.mark.parametrize('status, expected', [
+    (400, 'Run:ai API request failed: HTTP 400 from GET /api/v1/workloads/pods: limit must be between 1 and 500'),
+    (403, 'The credentials lack permission for this resource: HTTP 403 from GET /api/v1/workloads/pods: limit must be between 1 and 500'),
+    (404, 'Run:ai API request failed: HTTP 404 from GET /api/v1/workloads/pods: limit must be between 1 and 500'),
+])
+def test_client_errors_are_never_retried(server, status, expected):
+    server.responder = token_then(failing(5, Reply(status, {'code': status, 'message': 'limit must be between 1 and 500'})))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert str(failure.value) == expected
+    assert failure.value.status == status and failure.value.method == 'GET' and failure.value.path == PODS_PATH
+    assert len(server.api_requests()) == 1
+
+
+def test_404_names_what_was_not_found(server):
+    server.responder = token_then(lambda request: Reply(404, {'code': 404, 'message': 'Resource id not found.'}))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get('/api/v1/workloads/abc/pods', not_found="Workload 'abc'")
+    assert str(failure.value) == "Workload 'abc' was not found: HTTP 404 from GET /api/v1/workloads/abc/pods: Resource id not found."
+
+
+# -- authentication ---------------------------------------------------------------------------------
+
+def test_token_is_obtained_once_and_sent_as_bearer(server):
+    server.responder = token_then(lambda request: Reply(200, {'pods': []}))
+    client = make_client(server)
+    client.get(PODS_PATH)
+    client.get(PODS_PATH)
+    token_requests = [request for request in server.requests if request['path'] == '/api/v1/token']
+    assert len(token_requests) == 1
+    assert token_requests[0]['body'] == {'grantType': 'client_credentials', 'clientID': 'cid', 'clientSecret': 's3cr3t-value'}
+    assert 'Authorization' not in token_requests[0]['headers']
+    assert [request['headers']['Authorization'] for request in server.api_requests()] == ['Bearer tok-1', 'Bearer tok-1']
+    assert client.request_count == 3
+
+
+def test_a_401_renews_the_token_once_and_repeats_the_request(server):
+    server.responder = token_then(lambda request: Reply(401, {'code': 401, 'message': 'Token is expired'})
+                                  if request['headers']['Authorization'] == 'Bearer tok-1' else Reply(200, {'pods': []}))
+    client = make_client(server)
+    assert client.get(PODS_PATH)[1] == {'pods': []}
+    assert [request['headers'].get('Authorization') for request in server.requests] == [None, 'Bearer tok-1', None, 'Bearer tok-2']
+
+
+def test_a_second_401_fails(server):
+    server.responder = token_then(lambda request: Reply(401, {'code': 401, 'message': 'Issuer is not familiar.'}))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert str(failure.value) == 'Run:ai rejected the credentials: HTTP 401 from GET /api/v1/workloads/pods: Issuer is not familiar.'
+    assert len(server.requests) == 4  # token, request, token again, request again: never a loop
+
+
+def test_a_401_with_a_given_token_fails_at_once(server):
+    server.responder = lambda request: Reply(401, {'code': 401, 'message': 'Token is expired'})
+    client = RunaiClient(server.base_url, token='user-token-xyz', sleep=lambda seconds: None)
+    with pytest.raises(RunaiError) as failure:
+        client.get(PODS_PATH)
+    assert str(failure.value) == 'Run:ai rejected the token: HTTP 401 from GET /api/v1/workloads/pods: Token is expired'
+    assert len(server.requests) == 1 and server.requests[0]['headers']['Authorization'] == 'Bearer user-token-xyz'
+
+
+@pytest.mark.parametrize('status', [400, 401])
+def test_rejected_credentials_on_the_token_path_fail_at_once(server, status):
+    server.responder = lambda request: Reply(status, {'code': status, 'message': 'invalid client credentials'})
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert str(failure.value) == ("Run:ai rejected the credentials of client_id 'cid': HTTP %d from POST /api/v1/token: "
+                                  "invalid client credentials" % status)
+    assert len(server.requests) == 1
+
+
+def test_secrets_echoed_by_a_server_are_redacted(server):
+    server.responder = lambda request: Reply(400, {'code': 400, 'message': 'bad secret s3cr3t-value'})
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert 's3cr3t-value' not in str(failure.value)
+    assert str(failure.value).endswith('bad secret ********')
+
+
+# -- bodies -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('reply, expected', [
+    (Reply(502, raw=b'<html><body><h1>502 Bad Gateway</h1></body></html>', headers={'Content-Type': 'text/html'}),
+     'Run:ai API request failed: HTTP 502 from GET /api/v1/workloads/pods: the answer was an HTML page, not an API error '
+     '(a proxy or gateway in front of Run:ai may have answered)'),
+    (Reply(500, raw=b''), 'Run:ai API request failed: HTTP 500 from GET /api/v1/workloads/pods: the answer had an empty body'),
+    (Reply(500, raw=b'oops'), 'Run:ai API request failed: HTTP 500 from GET /api/v1/workloads/pods: the answer was not JSON'),
+    (Reply(500, {'code': 500, 'message': 'Something went wrong.', 'details': 'db down'}),
+     'Run:ai API request failed: HTTP 500 from GET /api/v1/workloads/pods: Something went wrong. (db down)'),
+])
+def test_error_bodies_are_described_without_a_traceback(server, reply, expected):
+    server.responder = token_then(lambda request: reply)
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, retries=0).get(PODS_PATH)
+    assert str(failure.value) == expected
+
+
+def test_a_200_that_is_not_json_fails_clearly(server):
+    server.responder = token_then(lambda request: Reply(200, raw=b'{"pods": [{"id"'))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert str(failure.value) == 'Run:ai answered GET /api/v1/workloads/pods with HTTP 200 but the body is not valid JSON (15 bytes)'
+
+
+# -- network failures ---------------------------------------------------------------------------------
+
+def test_timeouts_are_retried_then_reported(server):
+    server.responder = token_then(lambda request: Reply(200, {'pods': []}, delay=0.5))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, timeout=0.1, retries=1).get(PODS_PATH)
+    assert str(failure.value) == 'Run:ai did not answer GET /api/v1/workloads/pods within the timeout of 0.1 seconds (after 2 attempts)'
+
+
+def test_connection_refused_is_one_sentence():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    client = RunaiClient('http://127.0.0.1:%d' % port, token='t', retries=1, sleep=lambda seconds: None)
+    with pytest.raises(RunaiError) as failure:
+        client.get(PODS_PATH)
+    assert str(failure.value) == 'Cannot connect to Run:ai at http://127.0.0.1:%d: connection refused (after 2 attempts)' % port
+    assert client.request_count == 2
+
+
+def test_unknown_host_is_one_sentence():
+    client = RunaiClient('https://no-such-tenant.invalid', token='t', retries=0)
+    with pytest.raises(RunaiError) as failure:
+        client.get(PODS_PATH)
+    assert str(failure.value) == 'Cannot resolve the host name of base_url https://no-such-tenant.invalid'
+
+
+# -- options ------------------------------------------------------------------------------------------
+
+def options(**overrides):
+    values = dict(base_url='https://tenant.run.ai/', client_id='cid', client_secret='secret', token=None,
+                  validate_certs=True, ca_path=None, timeout=30.0, retries=3)
+    values.update(overrides)
+    return values.get
+
+
+@pytest.mark.parametrize('overrides, expected', [
+    (dict(base_url=None), 'base_url is required: set it, or the RUNAI_BASE_URL environment variable'),
+    (dict(base_url='tenant.run.ai'), "base_url 'tenant.run.ai' must start with https:// (or http://) and name a host, such as https://mytenant.run.ai"),
+    (dict(base_url='https://tenant.run.ai/api/v1'),
+     "base_url 'https://tenant.run.ai/api/v1' must be the address of the control plane only, without a path, query or credentials, "
+     "such as https://mytenant.run.ai"),
+    (dict(base_url='https://tenant.run.ai:99999'), "base_url 'https://tenant.run.ai:99999' is not a URL, such as https://mytenant.run.ai"),
+    (dict(token='tok'), 'token and client_id/client_secret are mutually exclusive; authenticate one way'),
+    (dict(client_id=None, client_secret=None), 'No credentials: set client_id and client_secret, or token '
+     '(or the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)'),
+    (dict(client_secret=None), 'client_secret is required with client_id'),
+    (dict(client_id=''), 'client_id is required with client_secret'),
+    (dict(timeout=0.0), 'timeout must be a number of seconds greater than 0, got 0.0'),
+    (dict(timeout=-5.0), 'timeout must be a number of seconds greater than 0, got -5.0'),
+    (dict(retries=-1), 'retries must be an integer of 0 or more, got -1'),
+    (dict(ca_path='/nonexistent/ca.pem'),
+     "ca_path '/nonexistent/ca.pem' is not a file (it must be a PEM bundle of the CA that signed the server certificate)"),
+])
+def test_bad_connection_options_fail_before_any_request(overrides, expected):
+    with pytest.raises(RunaiError) as failure:
+        client_from_options(options(**overrides))
+    assert str(failure.value) == expected
+
+
+def test_good_connection_options_make_a_client():
+    client = client_from_options(options())
+    assert client.base_url == 'https://tenant.run.ai' and client.request_count == 0
+
+
+def test_retry_after_parsing():
+    assert _client.parse_retry_after('12') == 12.0
+    assert _client.parse_retry_after(None) is None
+    assert _client.parse_retry_after('soon') is None
+    assert _client.parse_retry_after('Wed, 21 Oct 2015 07:28:00 GMT', now=1445412470.0) == 10.0
