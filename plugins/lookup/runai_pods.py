@@ -17,7 +17,7 @@ description:
   - Connection options can also come from Ansible variables (C(runai_base_url), ...) and the environment
     (E(RUNAI_BASE_URL), ...).
 author:
-  - runai.platform maintainers
+  - runai.platform maintainers (@runai-platform)
 extends_documentation_fragment:
   - runai.platform.connection
   - runai.platform.connection.plugins

@@ -144,8 +144,9 @@ class RunaiClient:
         self.sleep = sleep
         self.page_workers = page_workers
         self.request_count = 0
+        # Passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE in the environment.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.session = requests.Session()
-        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.session.headers['Accept'] = 'application/json'
         self.session.headers['User-Agent'] = 'runai.platform-ansible-collection'
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(page_workers, 1), max_retries=0)
@@ -194,7 +195,7 @@ class RunaiClient:
         with self._count_lock:
             self.request_count += 1
         try:
-            response = self.session.request(method, url, json=json_body, headers=headers, timeout=self.timeout)
+            response = self.session.request(method, url, json=json_body, headers=headers, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc)
         except requests.exceptions.Timeout:

@@ -15,11 +15,11 @@ description:
     following the API's paging, and returns them with a summary by phase, node and node pool.
   - With O(query) it evaluates a JMESPath expression on the result; with O(wait) it polls until
     O(wait_for) holds, which makes it a health gate.
-  - With O(return_pods=false) every pod is still read and summarised but not returned: the cheap way
-    to gate on tens of thousands of pods, since Ansible's own cost of carrying a large result
-    dominates everything else.
+  - With O(return_pods=false) every pod is still read and summarised but not returned. That is the
+    cheap way to gate on tens of thousands of pods, since Ansible's own cost of carrying a large
+    result dominates everything else.
 author:
-  - runai.platform maintainers
+  - runai.platform maintainers (@runai-platform)
 extends_documentation_fragment:
   - runai.platform.connection
   - runai.platform.pods

@@ -73,4 +73,3 @@ class ScriptedServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
-

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Run tasks through ansible-playbook, as a user would, and hand back what each task registered."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+# Each task registers its result under this prefix; a last task writes them all to a JSON file.
+RESULT_PREFIX = 'runai_test_'
+
+
+class PlaybookRun:
+    def __init__(self, returncode, output, results):
+        self.returncode = returncode
+        self.output = output
+        self.results = results
+
+    def __getitem__(self, name):
+        return self.results[name]
+
+
+def run_tasks(tasks, env=None, play_vars=None, module_defaults=None, verbosity=0, expect_rc=0, timeout=600):
+    """Run `tasks` (each a dict with a unique `name`) on localhost; every task may fail without ending the play.
+
+    Returns the output and each task's registered result by task name.
+    """
+    with tempfile.TemporaryDirectory(prefix='runai-it-') as workdir:
+        results_path = os.path.join(workdir, 'results.json')
+        registered = []
+        play_tasks = []
+        for index, task in enumerate(tasks):
+            variable = '%s%d' % (RESULT_PREFIX, index)
+            registered.append((task['name'], variable))
+            play_tasks.append(dict(task, register=variable, ignore_errors=True))
+        collected = ', '.join("%s: %s | default({'skipped_by_test': true})" % (json.dumps(name), variable) for name, variable in registered)
+        play_tasks.append({'name': 'Write what every task registered',
+                           'ansible.builtin.copy': {'dest': results_path, 'content': '{{ {%s} | to_json }}' % collected, 'mode': '0600'}})
+        play = {'name': 'runai.platform integration', 'hosts': 'localhost', 'gather_facts': False,
+                'vars': dict(play_vars or {}, ansible_python_interpreter=sys.executable), 'tasks': play_tasks}
+        if module_defaults:
+            play['module_defaults'] = module_defaults
+        playbook = os.path.join(workdir, 'playbook.yml')
+        with open(playbook, 'w') as handle:
+            yaml.safe_dump([play], handle, sort_keys=False)
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook]
+        if verbosity:
+            command.append('-' + 'v' * verbosity)
+        completed = subprocess.run(command, env=playbook_env(env), cwd=workdir, capture_output=True, text=True, timeout=timeout)
+        output = completed.stdout + completed.stderr
+        assert completed.returncode == expect_rc, 'ansible-playbook exited %d:\n%s' % (completed.returncode, output[-6000:])
+        with open(results_path) as handle:
+            results = json.load(handle)
+        return PlaybookRun(completed.returncode, output, results)
+
+
+def playbook_env(extra=None):
+    """The environment of a playbook run: no RUNAI_* from the caller unless given, no retry files, no colour."""
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith('RUNAI_'))
+    env.update(ANSIBLE_RETRY_FILES_ENABLED='false', ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='true',
+               ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false')
+    env.update(extra or {})
+    return env
+
+
+def connection(simulator, **overrides):
+    """Connection options for a module task or a lookup call against `simulator` (None drops one)."""
+    options = dict(base_url=simulator.base_url, client_id=simulator.client_id, client_secret=simulator.client_secret)
+    if simulator.ca_path:
+        options['ca_path'] = simulator.ca_path
+    options.update(overrides)
+    return dict((name, value) for name, value in options.items() if value is not None)

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Metrics: time ranges as users write them, option checks, and statistics computed by hand."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import datetime
+
+import pytest
+
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._metrics import METRIC_TYPES, metric_stats, numeric_measurement, parse_time, read_metrics_query
+
+NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
+WORKLOAD = '5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11'
+POD = '2b9b4a3e-5f3e-4c1e-9a3b-7f1f2d9c0a11'
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('now', NOW),
+    ('-30s', NOW - datetime.timedelta(seconds=30)),
+    ('-15m', NOW - datetime.timedelta(minutes=15)),
+    ('-2h', NOW - datetime.timedelta(hours=2)),
+    ('-1d', NOW - datetime.timedelta(days=1)),
+    ('-1w', NOW - datetime.timedelta(weeks=1)),
+    ('-0s', NOW),
+    ('2026-11-27T10:00:00', datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.timezone.utc)),
+    ('2026-11-27T10:00:00Z', datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.timezone.utc)),
+    ('2026-11-27T12:00:00+02:00', datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.timezone.utc)),
+    ('2026-11-27T10:00:00.250Z', datetime.datetime(2026, 11, 27, 10, 0, 0, 250000, tzinfo=datetime.timezone.utc)),
+])
+def test_times_users_write(text, expected):
+    assert parse_time('start', text, NOW) == expected
+
+
+@pytest.mark.parametrize('text', ['1h', '+1h', '-1.5h', '-1y', '-h', 'yesterday', 'Now', '-1 h', '', '2026-13-01', None, 5])
+def test_other_times_are_refused_naming_the_forms(text):
+    with pytest.raises(RunaiError) as failure:
+        parse_time('start', text, NOW)
+    assert str(failure.value) == ('start %r is not an ISO 8601 date-time, now, or -<n><unit> with one unit of s, m, h, d, w '
+                                  '(as in -30s, -15m, -2h, -1d, -1w)' % (text,))
+
+
+def options(**overrides):
+    values = dict(workload_id=WORKLOAD, pod_id=None, metric_types=['GPU_UTILIZATION', 'CPU_USAGE_CORES'], start='-1h', end='now', samples=20)
+    values.update(overrides)
+    return values.get
+
+
+def test_a_good_query_is_sent_in_the_apis_forms():
+    metrics_query = read_metrics_query(options(pod_id=POD, start='-90m', samples=0), now=NOW)
+    assert metrics_query.params == [('metricType', ['GPU_UTILIZATION', 'CPU_USAGE_CORES']), ('start', '2026-11-27T10:30:00.000Z'),
+                                    ('end', '2026-11-27T12:00:00.000Z'), ('numberOfSamples', 0)]
+
+
+@pytest.mark.parametrize('overrides, message', [
+    (dict(workload_id='w-1'), "workload_id 'w-1' is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)"),
+    (dict(workload_id=None), 'workload_id None is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)'),
+    (dict(pod_id='pod-1'), "pod_id 'pod-1' is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)"),
+    (dict(start='-1h', end='-2h'), "start must be before end: start '-1h' is 2026-11-27T11:00:00.000Z, end '-2h' is 2026-11-27T10:00:00.000Z"),
+    (dict(start='now', end='now'), "start must be before end: start 'now' is 2026-11-27T12:00:00.000Z, end 'now' is 2026-11-27T12:00:00.000Z"),
+    (dict(samples=1001), 'samples must be an integer from 0 to 1000, got 1001'),
+    (dict(samples=-1), 'samples must be an integer from 0 to 1000, got -1'),
+])
+def test_bad_options_name_the_option_and_value(overrides, message):
+    with pytest.raises(RunaiError) as failure:
+        read_metrics_query(options(**overrides), now=NOW)
+    assert str(failure.value) == message
+
+
+def test_an_unknown_metric_type_lists_the_valid_ones():
+    with pytest.raises(RunaiError) as failure:
+        read_metrics_query(options(metric_types=['GPU_UTILIZATION', 'GPU_TEMPERATURE']), now=NOW)
+    assert str(failure.value) == "metric_types must name metric types of the API (%s), got ['GPU_TEMPERATURE']" % ', '.join(METRIC_TYPES)
+
+
+def series(metric_type, values, gpu=None):
+    stamps = ['2026-11-27T11:%02d:00Z' % minute for minute in range(len(values))]
+    return numeric_measurement({'type': metric_type, 'labels': {'gpu': gpu} if gpu is not None else None,
+                                'values': [{'value': value, 'timestamp': stamp} for value, stamp in zip(values, stamps)]})
+
+
+def test_values_become_numbers_and_bad_ones_null():
+    measurement = series('GPU_UTILIZATION', ['85', '92.5', 'NaN', None, 'n/a'])
+    assert [sample['value'] for sample in measurement['values']] == [85.0, 92.5, None, None, None]
+    assert measurement['values'][0]['timestamp'] == '2026-11-27T11:00:00Z'
+
+
+def test_stats_by_hand():
+    measurements = [series('GPU_UTILIZATION_PER_GPU', ['10', '20', '30'], gpu='0'), series('GPU_UTILIZATION_PER_GPU', ['50', '60', '90'], gpu='1'),
+                    series('CPU_USAGE_CORES', ['1.5', 'NaN']), series('GPU_UTILIZATION', [])]
+    stats = metric_stats(measurements, ['GPU_UTILIZATION_PER_GPU', 'CPU_USAGE_CORES', 'GPU_UTILIZATION', 'NIM_NUM_REQUESTS_RUNNING'])
+    assert stats['GPU_UTILIZATION_PER_GPU'] == {'min': 10.0, 'max': 90.0, 'avg': 260.0 / 6, 'last': 60.0, 'samples': 6}
+    # The NaN sample is null: it counts for nothing, and `last` is the latest sample with a value.
+    assert stats['CPU_USAGE_CORES'] == {'min': 1.5, 'max': 1.5, 'avg': 1.5, 'last': 1.5, 'samples': 1}
+    empty = {'min': None, 'max': None, 'avg': None, 'last': None, 'samples': 0}
+    assert stats['GPU_UTILIZATION'] == empty and stats['NIM_NUM_REQUESTS_RUNNING'] == empty
+
+
+def test_last_is_the_mean_at_the_latest_timestamp_across_series():
+    shorter = series('GPU_UTILIZATION_PER_GPU', ['40', '80'], gpu='0')
+    longer = series('GPU_UTILIZATION_PER_GPU', ['10', '20', '30'], gpu='1')
+    third = series('GPU_UTILIZATION_PER_GPU', ['5', '6', '50'], gpu='2')
+    assert metric_stats([shorter, longer, third], ['GPU_UTILIZATION_PER_GPU'])['GPU_UTILIZATION_PER_GPU']['last'] == 40.0
