@@ -272,14 +272,11 @@ class RunaiClient:
 
     def _connection_message(self, exc, method, path):
         reason = str(exc).lower()
-        host = self.base_url.split('://', 1)[-1]
-        if 'name or service not known' in reason or 'nodename nor servname' in reason or 'failed to resolve' in reason \
-                or 'temporary failure in name resolution' in reason or 'no address associated' in reason:
+        if any(marker in reason for marker in ('name or service not known', 'nodename nor servname', 'failed to resolve',
+                                               'temporary failure in name resolution', 'no address associated')):
             return 'Cannot resolve the host name of base_url %s' % self.base_url
         if 'refused' in reason:
             return 'Cannot connect to Run:ai at %s: connection refused' % self.base_url
-        if 'timed out' in reason:
-            return 'Run:ai at %s did not answer %s %s within the timeout of %s seconds' % (host, method, path, _seconds(self.timeout))
         return 'The connection to Run:ai at %s broke during %s %s' % (self.base_url, method, path)
 
     def _tls_error(self, exc):

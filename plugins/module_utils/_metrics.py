@@ -79,7 +79,7 @@ def read_metrics_query(get, now=None):
     if not metric_types or unknown:
         raise RunaiError('metric_types must name metric types of the API (%s), got %r' % (', '.join(METRIC_TYPES), unknown or metric_types))
     start, end = parse_time('start', get('start'), now), parse_time('end', get('end'), now)
-    if not start < end:
+    if start >= end:
         raise RunaiError('start must be before end: start %r is %s, end %r is %s' % (
             get('start'), format_api_datetime(start), get('end'), format_api_datetime(end)))
     samples = get('samples')

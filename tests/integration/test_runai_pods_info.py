@@ -159,7 +159,9 @@ def test_legacy_endpoint_returns_legacy_pods_with_a_deprecation(every_pod, sim):
     assert all({'podId', 'podName', 'phase', 'clusterUuid', 'created'} <= set(pod) for pod in result['pods'])
     assert all(pod['clusterUuid'] == cluster for pod in result['pods'])
     assert sum(result['summary']['by_phase'].values()) == 40
-    assert 'legacy_endpoint reads the deprecated GET /v1/k8s/clusters/{uuid}/pods' in run.output
+    assert [deprecation['msg'] for deprecation in result['deprecations']] == [
+        'legacy_endpoint reads the deprecated GET /v1/k8s/clusters/{uuid}/pods, which control planes after 2.21 no longer serve; '
+        'use cluster_id without it']
     assert [request['path'] for request in sim.requests() if request['path'] != '/api/v1/token'] == ['/v1/k8s/clusters/%s/pods' % cluster]
 
 
