@@ -7,9 +7,11 @@ VENV_OLDEST := .venv-oldest
 # The newest ansible-core needs Python 3.12+; the oldest we declare (2.16) runs on 3.10 to 3.12.
 PYTHON_NEWEST_RANGE := 3.11 99
 PYTHON_OLDEST_RANGE := 3.10 3.12
+# The modules run on managed nodes from Python 3.9 on; tested there when the machine has a 3.9.
+VENV_TARGET := .venv-target
 PYTEST_ARGS ?=
 
-.PHONY: help venv venv-oldest demo test sanity unit integration conformance test-oldest bench clean
+.PHONY: help venv venv-oldest venv-target demo test sanity unit integration conformance test-oldest bench clean
 
 help:
 	@echo "make demo    start the Run:ai simulator and run the health gate against it"
@@ -23,10 +25,14 @@ venv:
 venv-oldest:
 	@hack/bootstrap $(VENV_OLDEST) $(PYTHON_OLDEST_RANGE) requirements-dev-oldest.txt
 
+venv-target:
+	@hack/bootstrap $(VENV_TARGET) 3.9 3.9 requirements-target-oldest.txt || \
+		echo "make: no Python 3.9 here; the modules are tested on the controller's Python only"
+
 demo: venv
 	@hack/demo
 
-test: venv venv-oldest
+test: venv venv-oldest venv-target
 	@hack/run-tests $(VENV) sanity unit integration conformance
 	@hack/run-tests $(VENV_OLDEST) unit integration
 	@echo "make test: all suites passed"
@@ -41,5 +47,5 @@ bench: venv
 	@echo "make bench: the benchmark arrives with the performance issue; nothing is measured yet."
 
 clean:
-	rm -rf $(VENV) $(VENV_OLDEST) .build tests/output .pytest_cache
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TARGET) .build tests/output .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -29,10 +29,11 @@ class PlaybookRun:
         return self.results[name]
 
 
-def run_tasks(tasks, env=None, play_vars=None, module_defaults=None, verbosity=0, expect_rc=0, timeout=600):
+def run_tasks(tasks, env=None, play_vars=None, module_defaults=None, verbosity=0, expect_rc=0, timeout=600, interpreter=None):
     """Run `tasks` (each a dict with a unique `name`) on localhost; every task may fail without ending the play.
 
-    Returns the output and each task's registered result by task name.
+    Modules run with `interpreter` (this Python by default). Returns the output and each task's
+    registered result by task name.
     """
     with tempfile.TemporaryDirectory(prefix='runai-it-') as workdir:
         results_path = os.path.join(workdir, 'results.json')
@@ -46,7 +47,7 @@ def run_tasks(tasks, env=None, play_vars=None, module_defaults=None, verbosity=0
         play_tasks.append({'name': 'Write what every task registered',
                            'ansible.builtin.copy': {'dest': results_path, 'content': '{{ {%s} | to_json }}' % collected, 'mode': '0600'}})
         play = {'name': 'runai.platform integration', 'hosts': 'localhost', 'gather_facts': False,
-                'vars': dict(play_vars or {}, ansible_python_interpreter=sys.executable), 'tasks': play_tasks}
+                'vars': dict(play_vars or {}, ansible_python_interpreter=interpreter or sys.executable), 'tasks': play_tasks}
         if module_defaults:
             play['module_defaults'] = module_defaults
         playbook = os.path.join(workdir, 'playbook.yml')

@@ -1,0 +1,131 @@
+"""Start the Run:ai simulator in a subprocess and drive its /_sim/ admin API (standard library only).
+
+    from harness import start_simulator
+    with start_simulator('--pods', '2000', '--seed', '7') as sim:
+        sim.base_url, sim.client_id, sim.client_secret, sim.ca_path
+        sim.add_fault(status=503, count=2, retry_after='1')
+        ...
+        sim.requests()      # what the API paths received, in arrival order
+
+The simulator's stderr goes to a log file (`sim.log_path`), never to a pipe nobody reads: a full
+pipe would block the server.
+"""
+
+import json
+import os
+import queue
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.request
+
+ENTRY_POINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runai_sim.py')
+READY_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+
+class SimulatorError(RuntimeError):
+    pass
+
+
+class Simulator:
+    """A running simulator: its connection details, its process, and its admin API."""
+
+    def __init__(self, process, ready, log_path):
+        self.process = process
+        self.base_url = ready['base_url']
+        self.client_id = ready['client_id']
+        self.client_secret = ready['client_secret']
+        self.ca_path = ready.get('ca_path')
+        self.log_path = log_path
+        self._ssl_context = ssl.create_default_context(cafile=self.ca_path) if self.ca_path else None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def admin(self, method, path, payload=None, timeout=60):
+        """One admin call (`path` under /_sim/); returns the decoded JSON answer."""
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(self.base_url + '/_sim/' + path.lstrip('/'), data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout, context=self._ssl_context) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            raise SimulatorError('%s /_sim/%s answered %d: %s' % (method, path, error.code, error.read().decode(errors='replace'))) from error
+
+    def requests(self):
+        return self.admin('GET', 'requests')['requests']
+
+    def clear_requests(self):
+        self.admin('DELETE', 'requests')
+
+    def add_fault(self, **fault):
+        return self.admin('POST', 'faults', fault)['faults']
+
+    def faults(self):
+        return self.admin('GET', 'faults')['faults']
+
+    def clear_faults(self):
+        self.admin('DELETE', 'faults')
+
+    def expire_tokens(self):
+        return self.admin('POST', 'tokens/expire')['expired']
+
+    def inventory(self, workloads=True):
+        """What was generated; workloads=False leaves out the (long) workload list."""
+        return self.admin('GET', 'inventory' if workloads else 'inventory?workloads=false')
+
+    def reset(self):
+        self.admin('POST', 'reset')
+
+    def stop(self):
+        """SIGTERM, then wait; returns the exit code (0 on a clean stop)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        return self.process.returncode
+
+
+def _read_ready_line(process, timeout):
+    lines = queue.Queue()
+    reader = threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True)
+    reader.start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return None
+
+
+def _log_tail(log_path, characters=2000):
+    with open(log_path, encoding='utf-8', errors='replace') as handle:
+        return handle.read()[-characters:]
+
+
+def start_simulator(*args, python=sys.executable, timeout=READY_TIMEOUT, log_path=None):
+    """Launch runai_sim.py with `args` (strings), wait for its ready line, return a Simulator."""
+    if log_path is None:
+        handle, log_path = tempfile.mkstemp(prefix='runai-sim-', suffix='.log')
+        os.close(handle)
+    with open(log_path, 'wb') as log_file:
+        process = subprocess.Popen([python, ENTRY_POINT] + [str(arg) for arg in args],  # pylint: disable=consider-using-with
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log_file)
+    line = _read_ready_line(process, timeout)
+    if not line:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        raise SimulatorError('the simulator did not become ready within %.0f s; its log ends with:\n%s' % (timeout, _log_tail(log_path)))
+    return Simulator(process, json.loads(line), log_path)
