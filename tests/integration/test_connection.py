@@ -136,3 +136,29 @@ def test_no_secret_appears_at_any_verbosity(sim):
     assert sim.client_secret not in everything
     assert token not in everything
     assert JWT.findall(everything) == []
+
+
+def test_retries_and_timeout_as_configured(sim):
+    listing = '^/api/v1/workloads/pods$'
+    sim.add_fault(status=503, count=2, path=listing)
+    run = run_tasks([{'name': 'recovers', MODULE: dict(connection(sim, retries=2), max_pods=5)}])
+    assert run['recovers']['count'] == 5 and run['recovers']['requests'] == 1 + 3
+
+    sim.clear_requests()
+    sim.add_fault(status=502, body='html', count=3, path=listing)
+    sim.add_fault(status=429, retry_after='1', count=1, path=listing)
+    run = run_tasks([
+        {'name': 'gives up', MODULE: dict(connection(sim, retries=1), max_pods=5)},
+        {'name': 'no retries', MODULE: dict(connection(sim, retries=0), max_pods=5)},
+        {'name': 'honours retry-after', MODULE: dict(connection(sim), max_pods=5)},
+    ])
+    assert run['gives up']['msg'] == ('Run:ai API request failed: HTTP 502 from GET /api/v1/workloads/pods: the answer was an HTML page, '
+                                      'not an API error (a proxy or gateway in front of Run:ai may have answered) (after 2 attempts)')
+    assert run['gives up']['requests'] == 3
+    assert run['no retries']['msg'].startswith('Run:ai API request failed: HTTP 502 from GET /api/v1/workloads/pods: the answer was an HTML')
+    assert run['no retries']['requests'] == 2
+    assert run['honours retry-after']['count'] == 5 and run['honours retry-after']['requests'] == 3
+
+    sim.add_fault(delay_ms=1500, count=1, path=listing)
+    run = run_tasks([{'name': 'times out', MODULE: dict(connection(sim, retries=0, timeout=0.5), max_pods=5)}])
+    assert run['times out']['msg'] == 'Run:ai did not answer GET /api/v1/workloads/pods within the timeout of 0.5 seconds'
