@@ -43,8 +43,9 @@ sanity unit integration conformance: venv
 test-oldest: venv-oldest
 	@hack/run-tests $(VENV_OLDEST) unit integration
 
+# BENCH_ARGS="--sizes 1000 --runs 1" make bench for a quick look; see docs/performance.md.
 bench: venv
-	@echo "make bench: the benchmark arrives with the performance issue; nothing is measured yet."
+	@ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TARGET) .build tests/output .pytest_cache

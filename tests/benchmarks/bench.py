@@ -1,0 +1,254 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""make bench: runai.platform side by side with the alternatives, against the simulator, as ratios.
+
+For every size N and simulated network latency, each case reads N pods (or counts them) through
+ansible-playbook or a hand-written loop; runs alternate between cases, and the table reports the
+median, the spread and the peak memory of the largest process. Ratios compare cases of the same run.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'simulator'))
+from harness import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+PYTHON = sys.executable
+BIN = os.path.dirname(sys.executable)
+PAGE_SIZE = 500
+GATE_QUERY = "length(pods[?k8sPhase=='Failed'])"
+SLOW_CASE_SECONDS = 90  # a case slower than this on its first run is run twice, not --runs times
+
+
+def play(tasks, name='bench'):
+    return [{'name': name, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
+
+
+def pods_info(**options):
+    return {'name': 'runai_pods_info', 'runai.platform.runai_pods_info': options, 'register': 'result'}
+
+
+def lookup(expression):
+    return {'name': 'lookup', 'ansible.builtin.set_fact': {'value': '{{ %s }}' % expression}}
+
+
+def uri_loop(size):
+    token = {'name': 'token', 'ansible.builtin.uri': {
+        'url': '{{ runai_base_url }}/api/v1/token', 'method': 'POST', 'body_format': 'json',
+        'body': {'grantType': 'client_credentials', 'clientID': '{{ runai_client_id }}', 'clientSecret': '{{ runai_client_secret }}'}},
+        'register': 'token', 'no_log': True}
+    pages = {'name': 'pages', 'ansible.builtin.uri': {
+        'url': '{{ runai_base_url }}/api/v1/workloads/pods?offset={{ item }}&limit={{ [%d, %d - item] | min }}' % (PAGE_SIZE, size),
+        'headers': {'Authorization': 'Bearer {{ token.json.accessToken }}'}},
+        'loop': '{{ range(0, %d, %d) | list }}' % (size, PAGE_SIZE), 'register': 'pages'}
+    return [token, pages]
+
+
+def pod_cases(size, pods_file):
+    """Case name -> playbook (a list of plays) or command, each reading `size` pods."""
+    return {
+        'ping': play([{'name': 'ping', 'ansible.builtin.ping': {}}]),
+        'gate (return_pods: false + query)': play([pods_info(max_pods=size, return_pods=False, query=GATE_QUERY)]),
+        'module, every pod returned': play([pods_info(max_pods=size)]),
+        'module, fields (3)': play([pods_info(max_pods=size, fields=['name', 'k8sPhase', 'nodeName'])]),
+        'floor (trivial module, same pods)': play([{'name': 'floor', 'bench_floor_pods': {'pods_file': pods_file}, 'register': 'result'}]),
+        'lookup count_only': play([lookup("lookup('runai.platform.runai_pods', count_only=true)")]),
+        'lookup query': play([lookup("lookup('runai.platform.runai_pods', max_pods=%d, query=\"%s\")" % (size, GATE_QUERY))]),
+        'uri loop': play(uri_loop(size)),
+        'raw requests loop': 'raw',
+    }
+
+
+def metrics_cases(workload_id, pod_ids):
+    single = {'name': 'one pod', 'runai.platform.runai_pod_metrics_info': {
+        'workload_id': workload_id, 'pod_id': '{{ item }}', 'metric_types': ['GPU_UTILIZATION']}, 'loop': pod_ids}
+    return {
+        'metrics, workload mode (100 pods)': play([{'name': 'workload', 'runai.platform.runai_pod_metrics_info': {
+            'workload_id': workload_id, 'metric_types': ['GPU_UTILIZATION']}}]),
+        'metrics, 100 single-pod tasks': play([single]),
+    }
+
+
+class Runner:
+    """Runs cases against one simulator; every command in its own measuring process."""
+
+    def __init__(self, sim, workdir, size):
+        self.sim = sim
+        self.workdir = workdir
+        self.size = size
+        self.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(BIN, '..', 'collections'),
+                        ANSIBLE_LIBRARY=os.path.join(HERE, 'library'), ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='false',
+                        ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+                        RUNAI_CLIENT_SECRET=sim.client_secret)
+        self.extra_vars = {'runai_base_url': sim.base_url, 'runai_client_id': sim.client_id, 'runai_client_secret': sim.client_secret,
+                           'ansible_python_interpreter': PYTHON}
+        self.module_defaults = {'group/runai.platform.runai': {'base_url': sim.base_url, 'client_id': sim.client_id,
+                                                               'client_secret': sim.client_secret}}
+
+    def command(self, name, case):
+        if case == 'raw':
+            return [PYTHON, os.path.join(HERE, 'raw_loop.py'), self.sim.base_url, self.sim.client_id, str(self.size)]
+        for each_play in case:
+            each_play['module_defaults'] = self.module_defaults
+        playbook = os.path.join(self.workdir, '%s.yml' % ''.join(c if c.isalnum() else '_' for c in name))
+        with open(playbook, 'w') as handle:
+            yaml.safe_dump(case, handle, sort_keys=False)
+        variables = os.path.join(self.workdir, 'vars.json')
+        with open(variables, 'w') as handle:
+            json.dump(self.extra_vars, handle)
+        return [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-e', '@' + variables, playbook]
+
+    def measure(self, name, case):
+        output = subprocess.run([PYTHON, os.path.join(HERE, 'measure.py')] + self.command(name, case), env=self.env,
+                                capture_output=True, text=True, check=True).stdout
+        measured = json.loads(output)
+        if measured['returncode'] != 0:
+            raise SystemExit('bench: case %r failed:\n%s' % (name, measured['output_tail']))
+        return measured
+
+
+def run_cases(runner, cases, runs, record):
+    """Alternate the cases run after run; a case that is slow on its first run is run twice at most."""
+    slow = set()
+    for run in range(runs):
+        for name, case in cases.items():
+            if run >= 2 and name in slow:
+                continue
+            measured = runner.measure(name, json.loads(json.dumps(case)))
+            if run == 0 and measured['seconds'] > SLOW_CASE_SECONDS:
+                slow.add(name)
+            record(name, measured)
+            print('  %-40s run %d  %7.2f s  %6.0f MiB' % (name, run + 1, measured['seconds'], measured['peak_mib']), flush=True)
+
+
+def simulator_for(size, latency):
+    """A simulator with at least `size` live pods (the generator also makes deleted ones)."""
+    total = max(1000, int(size * 1.5))
+    while True:
+        sim = start_simulator('--pods', total, '--seed', '7', '--latency-ms', latency)
+        if sim.inventory(workloads=False)['livePods'] >= size:
+            return sim
+        sim.stop()
+        total = int(total * 1.3)
+
+
+def read_pods(sim, path, size):
+    """Pods as the API lists them at `path`, up to `size`: for the floor case and the metrics case."""
+    import requests  # pylint: disable=import-outside-toplevel
+    session = requests.Session()
+    token = session.post(sim.base_url + '/api/v1/token', json={'grantType': 'client_credentials', 'clientID': sim.client_id,
+                                                               'clientSecret': sim.client_secret}, timeout=30).json()['accessToken']
+    session.headers['Authorization'] = 'Bearer ' + token
+    pods, offset = [], 0
+    while offset is not None and len(pods) < size:
+        page = session.get(sim.base_url + path, params={'offset': offset, 'limit': min(PAGE_SIZE, size - len(pods))}, timeout=60).json()
+        pods.extend(page['pods'])
+        offset = page.get('next')
+    return pods
+
+
+def summarise(samples):
+    seconds = [sample['seconds'] for sample in samples]
+    return {'median': statistics.median(seconds), 'min': min(seconds), 'max': max(seconds), 'runs': len(seconds),
+            'peak_mib': max(sample['peak_mib'] for sample in samples)}
+
+
+def ratio_lines(results, sizes, latencies):
+    """The ratios the performance issue targets, each computed from medians of the same run."""
+    lines = []
+
+    def median(case, size, latency):
+        entry = results.get((case, size, latency))
+        return entry['median'] if entry else math.nan
+
+    for latency in latencies:
+        for size in sizes:
+            gate, ping, raw = median('gate (return_pods: false + query)', size, latency), median('ping', size, latency), median('raw requests loop', size, latency)
+            every, floor, fields = median('module, every pod returned', size, latency), median('floor (trivial module, same pods)', size, latency), \
+                median('module, fields (3)', size, latency)
+            prefix = 'N=%-6d latency=%2d ms' % (size, latency)
+            lines.append('%s  gate: (module - ping) / raw loop = %.2f (target <= %s)' % (prefix, (gate - ping) / raw, '1.3' if latency == 0 else '0.5'))
+            lines.append('%s  gate: uri loop / module = %.1fx faster (target >= 40x)' % (prefix, median('uri loop', size, latency) / gate))
+            lines.append('%s  every pod: module / floor = %.2f (target <= 1.1)' % (prefix, every / floor))
+            lines.append('%s  fields (3) / every field = %.2f (target <= 0.4)' % (prefix, fields / every))
+            lines.append('%s  lookup count_only / ping = %.2f (target <= 1.2)' % (prefix, median('lookup count_only', size, latency) / ping))
+        workload, singles = median('metrics, workload mode (100 pods)', 100, latency), median('metrics, 100 single-pod tasks', 100, latency)
+        if not math.isnan(workload):
+            lines.append('metrics latency=%2d ms  100 single-pod tasks / workload mode = %.1fx' % (latency, singles / workload))
+    return lines
+
+
+def table(results):
+    rows = ['| case | N | latency ms | median s | spread s (min-max) | runs | peak MiB |', '|---|---|---|---|---|---|---|']
+    for (case, size, latency), entry in sorted(results.items(), key=lambda item: (item[0][2], item[0][1], item[0][0])):
+        rows.append('| %s | %d | %d | %.2f | %.2f-%.2f | %d | %.0f |' % (case, size, latency, entry['median'], entry['min'], entry['max'],
+                                                                        entry['runs'], entry['peak_mib']))
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--sizes', default='1000,10000,50000')
+    parser.add_argument('--latencies', default='0,50')
+    parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--out', default=os.path.join(HERE, '..', '..', '.build', 'bench'))
+    parser.add_argument('--skip', default='', help='comma-separated case names to leave out')
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.sizes.split(',')]
+    latencies = [int(latency) for latency in options.latencies.split(',')]
+    skipped = set(filter(None, options.skip.split(',')))
+    os.makedirs(options.out, exist_ok=True)
+    samples = {}
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix='runai-bench-') as workdir:
+        for latency in latencies:
+            for size in sizes:
+                print('== N=%d pods, latency %d ms' % (size, latency), flush=True)
+                with simulator_for(size, latency) as sim:
+                    pods_file = os.path.join(workdir, 'pods-%d.json' % size)
+                    with open(pods_file, 'w') as handle:
+                        json.dump(read_pods(sim, '/api/v1/workloads/pods', size), handle)
+                    cases = dict((name, case) for name, case in pod_cases(size, pods_file).items() if name not in skipped)
+                    run_cases(Runner(sim, workdir, size), cases, options.runs,
+                              lambda name, measured, size=size, latency=latency: samples.setdefault((name, size, latency), []).append(measured))
+            with simulator_for(1000, latency) as sim:
+                examples = sim.inventory()['examples']
+                workload = examples.get('workloadWith100Pods')
+                if workload and 'metrics' not in skipped:
+                    print('== metrics of a 100-pod workload, latency %d ms' % latency, flush=True)
+                    pod_ids = [pod['id'] for pod in read_pods(sim, '/api/v1/workloads/%s/pods' % workload, 100)]
+                    run_cases(Runner(sim, workdir, 100), metrics_cases(workload, pod_ids), options.runs,
+                              lambda name, measured, latency=latency: samples.setdefault((name, 100, latency), []).append(measured))
+    results = dict((key, summarise(value)) for key, value in samples.items())
+    report = ['# runai.platform benchmark', '',
+              'ansible-core %s, Python %s, %d CPUs, %d run(s) per case, %.0f s in all.' % (
+                  ansible_version(), sys.version.split()[0], os.cpu_count(), options.runs, time.time() - started), ''] + table(results) + \
+        ['', '## Ratios (medians of this run)', ''] + ['- ' + line for line in ratio_lines(results, sizes, latencies)]
+    text = '\n'.join(report) + '\n'
+    with open(os.path.join(options.out, 'results.md'), 'w') as handle:
+        handle.write(text)
+    with open(os.path.join(options.out, 'results.json'), 'w') as handle:
+        json.dump([dict(case=key[0], pods=key[1], latency_ms=key[2], **value) for key, value in results.items()], handle, indent=1)
+    print('\n' + text)
+    print('written to %s' % os.path.relpath(os.path.join(options.out, 'results.md')))
+
+
+def ansible_version():
+    from ansible import __version__  # pylint: disable=import-outside-toplevel
+    return __version__
+
+
+if __name__ == '__main__':
+    main()
