@@ -11,7 +11,7 @@ PYTHON_OLDEST_RANGE := 3.10 3.12
 VENV_TARGET := .venv-target
 PYTEST_ARGS ?=
 
-.PHONY: help venv venv-oldest venv-target demo test sanity unit integration conformance test-oldest bench clean
+.PHONY: help venv venv-oldest venv-target demo test sanity unit integration conformance packaging test-oldest bench docs changelog clean
 
 help:
 	@echo "make demo    start the Run:ai simulator and run the health gate against it"
@@ -30,14 +30,14 @@ venv-target:
 		echo "make: no Python 3.9 here; the modules are tested on the controller's Python only"
 
 demo: venv
-	@hack/demo
+	@$(VENV)/bin/python hack/demo.py
 
 test: venv venv-oldest venv-target
-	@hack/run-tests $(VENV) sanity unit integration conformance
+	@hack/run-tests $(VENV) sanity unit integration conformance packaging
 	@hack/run-tests $(VENV_OLDEST) unit integration
 	@echo "make test: all suites passed"
 
-sanity unit integration conformance: venv
+sanity unit integration conformance packaging: venv
 	@hack/run-tests $(VENV) $@
 
 test-oldest: venv-oldest
@@ -46,6 +46,19 @@ test-oldest: venv-oldest
 # BENCH_ARGS="--sizes 1000 --runs 1" make bench for a quick look; see docs/performance.md.
 bench: venv
 	@ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench.py $(BENCH_ARGS)
+
+# Regenerate docs/plugins from the plugins' own documentation, and CHANGELOG.rst from the fragments.
+docs: venv
+	@rm -rf docs/plugins && mkdir -m 755 docs/plugins
+	@PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections antsibull-docs collection --use-current --squash-hierarchy \
+		--output-format simplified-rst --fail-on-error --dest-dir docs/plugins runai.platform
+	@echo "docs/plugins regenerated"
+
+# Fold the changelog fragments into changelogs/changelog.yaml and CHANGELOG.rst for the version in galaxy.yml.
+changelog: venv
+	@PATH=$(CURDIR)/$(VENV)/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections antsibull-changelog release \
+		--version $$(sed -n 's/^version: *//p' galaxy.yml) --update-existing
+	@echo "CHANGELOG.rst regenerated"
 
 clean:
 	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TARGET) .build tests/output .pytest_cache
