@@ -168,33 +168,34 @@ def summarise(samples):
 def ratio_lines(results, sizes, latencies):
     """The ratios the performance issue targets, each computed from medians of the same run."""
     lines = []
-
-    def median(case, size, latency):
-        entry = results.get((case, size, latency))
-        return entry['median'] if entry else math.nan
-
     for latency in latencies:
         for size in sizes:
-            gate, ping, raw = median('gate (return_pods: false + query)', size, latency), median('ping', size, latency), median('raw requests loop', size, latency)
-            every, floor, fields = median('module, every pod returned', size, latency), median('floor (trivial module, same pods)', size, latency), \
-                median('module, fields (3)', size, latency)
+            def median(case, size=size, latency=latency):
+                entry = results.get((case, size, latency))
+                return entry['median'] if entry else math.nan
+
+            gate, ping, every = median('gate (return_pods: false + query)'), median('ping'), median('module, every pod returned')
             prefix = 'N=%-6d latency=%2d ms' % (size, latency)
-            lines.append('%s  gate: (module - ping) / raw loop = %.2f (target <= %s)' % (prefix, (gate - ping) / raw, '1.3' if latency == 0 else '0.5'))
-            lines.append('%s  gate: uri loop / module = %.1fx faster (target >= 40x)' % (prefix, median('uri loop', size, latency) / gate))
-            lines.append('%s  every pod: module / floor = %.2f (target <= 1.1)' % (prefix, every / floor))
-            lines.append('%s  fields (3) / every field = %.2f (target <= 0.4)' % (prefix, fields / every))
-            lines.append('%s  lookup count_only / ping = %.2f (target <= 1.2)' % (prefix, median('lookup count_only', size, latency) / ping))
-        workload, singles = median('metrics, workload mode (100 pods)', 100, latency), median('metrics, 100 single-pod tasks', 100, latency)
-        if not math.isnan(workload):
-            lines.append('metrics latency=%2d ms  100 single-pod tasks / workload mode = %.1fx' % (latency, singles / workload))
+            lines += [
+                '%s  gate: (module - ping) / raw loop = %.2f (target <= %s)' % (
+                    prefix, (gate - ping) / median('raw requests loop'), '1.3' if latency == 0 else '0.5'),
+                '%s  gate: uri loop / module = %.1fx faster (target >= 40x)' % (prefix, median('uri loop') / gate),
+                '%s  every pod: module / floor = %.2f (target <= 1.1)' % (prefix, every / median('floor (trivial module, same pods)')),
+                '%s  fields (3) / every field = %.2f (target <= 0.4)' % (prefix, median('module, fields (3)') / every),
+                '%s  lookup count_only / ping = %.2f (target <= 1.2)' % (prefix, median('lookup count_only') / ping),
+            ]
+        workload = results.get(('metrics, workload mode (100 pods)', 100, latency))
+        singles = results.get(('metrics, 100 single-pod tasks', 100, latency))
+        if workload and singles:
+            lines.append('metrics latency=%2d ms  100 single-pod tasks / workload mode = %.1fx' % (latency, singles['median'] / workload['median']))
     return lines
 
 
 def table(results):
     rows = ['| case | N | latency ms | median s | spread s (min-max) | runs | peak MiB |', '|---|---|---|---|---|---|---|']
     for (case, size, latency), entry in sorted(results.items(), key=lambda item: (item[0][2], item[0][1], item[0][0])):
-        rows.append('| %s | %d | %d | %.2f | %.2f-%.2f | %d | %.0f |' % (case, size, latency, entry['median'], entry['min'], entry['max'],
-                                                                        entry['runs'], entry['peak_mib']))
+        rows.append('| %s | %d | %d | %.2f | %.2f-%.2f | %d | %.0f |' % (
+            case, size, latency, entry['median'], entry['min'], entry['max'], entry['runs'], entry['peak_mib']))
     return rows
 
 
