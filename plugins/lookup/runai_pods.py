@@ -71,7 +71,8 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, RunaiError, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
 from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC
 from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pod_result, read_pod_query
@@ -103,7 +104,7 @@ class LookupModule(LookupBase):
 
 
 def _term_label(index, text):
-    return 'term %d %r' % (index, text)
+    return 'term %d %s' % (index, shown(text))
 
 
 def _as_list(value):

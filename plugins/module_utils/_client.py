@@ -23,6 +23,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+
 try:
     import requests
     from requests.adapters import HTTPAdapter
@@ -37,21 +39,6 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0
 PAGE_WORKERS = 8
-
-
-class RunaiError(Exception):
-    """A failure the user can act on; str() is the message shown to them."""
-
-    def __init__(self, message, status=None, method=None, path=None, server_message=None):
-        super(RunaiError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.method = method
-        self.path = path
-        self.server_message = server_message
-
-    def __str__(self):
-        return self.message
 
 
 class _Retryable(Exception):
@@ -203,9 +190,9 @@ class RunaiClient:
                 method, path, _seconds(self.timeout)), method=method, path=path))
         except requests.exceptions.ConnectionError as exc:
             raise _Retryable(RunaiError(self._connection_message(exc, method, path), method=method, path=path))
-        except requests.exceptions.RequestException as exc:
-            raise _Retryable(RunaiError('The connection to Run:ai broke during %s %s (%s)' % (
-                method, path, type(exc).__name__), method=method, path=path))
+        except requests.exceptions.RequestException:
+            # A body cut short (ChunkedEncodingError, ContentDecodingError): the same to the user as a dropped connection.
+            raise _Retryable(RunaiError('The connection to Run:ai at %s broke during %s %s' % (self.base_url, method, path), method=method, path=path))
         if response.status_code in RETRY_STATUSES:
             wait = parse_retry_after(response.headers.get('Retry-After'))
             if wait is not None and wait > MAX_RETRY_AFTER:
@@ -318,18 +305,25 @@ class RunaiClient:
 
     def _paginate_ahead(self, path, params, start, page_size, limit_end, not_found, collector):
         """Fetch pages start, start+page_size, ... with a bounded window; returns where to go on, or None."""
+        last_pages = []  # offsets of pages that answered without `next`: no page after them is asked for
+
         def offsets():
             position = start
-            while limit_end is None or position < limit_end:
+            while (limit_end is None or position < limit_end) and not (last_pages and position > min(last_pages)):
                 yield position
                 position += page_size
 
+        def fetch(page_offset):
+            page = self._page(path, params, page_offset, page_size, limit_end, not_found)
+            if isinstance(page, dict) and page.get('next') is None:
+                last_pages.append(page_offset)
+            return page
+
         with ThreadPoolExecutor(max_workers=self.page_workers) as pool:
-            planned = offsets()
             in_flight = []
             try:
-                for page_offset in planned:
-                    in_flight.append((page_offset, pool.submit(self._page, path, params, page_offset, page_size, limit_end, not_found)))
+                for page_offset in offsets():
+                    in_flight.append((page_offset, pool.submit(fetch, page_offset)))
                     if len(in_flight) < self.page_workers:
                         continue
                     outcome = self._settle(in_flight.pop(0), page_size, collector)
@@ -411,13 +405,13 @@ def client_from_options(get, **client_arguments):
                          '(or the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)')
     timeout = get('timeout')
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise RunaiError('timeout must be a number of seconds greater than 0, got %r' % (timeout,))
+        raise RunaiError('timeout must be a number of seconds greater than 0, got %s' % shown(timeout))
     retries = get('retries')
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise RunaiError('retries must be an integer of 0 or more, got %r' % (retries,))
+        raise RunaiError('retries must be an integer of 0 or more, got %s' % shown(retries))
     ca_path = get('ca_path')
     if ca_path and not os.path.isfile(ca_path):
-        raise RunaiError('ca_path %r is not a file (it must be a PEM bundle of the CA that signed the server certificate)' % ca_path)
+        raise RunaiError('ca_path %s is not a file (it must be a PEM bundle of the CA that signed the server certificate)' % shown(ca_path))
     validate_certs = get('validate_certs')
     return RunaiClient(base_url, client_id=client_id, client_secret=client_secret, token=token,
                        validate_certs=True if validate_certs is None else validate_certs, ca_path=ca_path,
@@ -433,9 +427,12 @@ def check_base_url(base_url):
         parts = urlsplit(base_url)
         parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
     except (TypeError, ValueError, AttributeError):
-        raise RunaiError('base_url %r is not a URL%s' % (base_url, example))
+        raise RunaiError('base_url %s is not a URL%s' % (shown(base_url), example))
+    if parts.password:
+        # Never repeat a password, even one put in the wrong place.
+        raise RunaiError('base_url must not hold credentials (user:password@); use client_id and client_secret, or token')
     if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise RunaiError('base_url %r must start with https:// (or http://) and name a host%s' % (base_url, example))
-    if parts.path.strip('/') or parts.query or parts.fragment or parts.username or parts.password:
-        raise RunaiError('base_url %r must be the address of the control plane only, without a path, query or credentials%s' % (base_url, example))
+        raise RunaiError('base_url %s must start with https:// (or http://) and name a host%s' % (shown(base_url), example))
+    if parts.path.strip('/') or parts.query or parts.fragment or parts.username:
+        raise RunaiError('base_url %s must be the address of the control plane only, without a path, query or user%s' % (shown(base_url), example))
     return base_url.rstrip('/')

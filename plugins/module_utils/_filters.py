@@ -16,6 +16,8 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+
 # The spec's filterBy pattern: ^(clusterId|...|deletedAt)(==|!=|<=|>=|=@|!@|=\^|=\$).+$
 FILTER_FIELDS = ('clusterId', 'workloadId', 'revisionId', 'nodeName', 'currentNodepool', 'createdAt', 'completedAt', 'deletedAt')
 FILTER_OPERATORS = ('==', '!=', '<=', '>=', '=@', '!@', '=^', '=$')
@@ -23,7 +25,8 @@ DATE_FIELDS = ('createdAt', 'completedAt', 'deletedAt')
 DATE_OPERATORS = ('==', '!=', '<=', '>=')
 SORT_FIELDS = FILTER_FIELDS
 
-_FILTER_SHAPE = re.compile(r'^([A-Za-z_]*)(==|!=|<=|>=|=@|!@|=\^|=\$)(.*)$', re.DOTALL)
+# The field is whatever stands before the first operator, so that a wrong field is named as such.
+_FILTER_SHAPE = re.compile(r'^(.*?)(==|!=|<=|>=|=@|!@|=\^|=\$)(.*)$', re.DOTALL)
 _UUID = re.compile(r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
 _ISO_8601 = re.compile(
     r'^(\d{4})-(\d{2})-(\d{2})'
@@ -31,10 +34,12 @@ _ISO_8601 = re.compile(
     r'(Z|z|[+-]\d{2}(?::?\d{2})?)?$')
 
 
-def check_uuid(value):
-    """Return the UUID as given; raise ValueError unless it is a UUID string."""
+def uuid_option(name, value, required=False):
+    """The option's UUID as given, or None when unset and optional; RunaiError naming the option otherwise."""
+    if value is None and not required:
+        return None
     if not isinstance(value, str) or not _UUID.match(value):
-        raise ValueError('is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)')
+        raise RunaiError('%s %s is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)' % (name, shown(value)))
     return value
 
 
@@ -48,7 +53,7 @@ def parse_filter(expression):
     field, operator, value = shape.groups()
     if field not in FILTER_FIELDS:
         hint = " (the filter key is 'currentNodepool', with a lower-case p)" if field.lower() == 'currentnodepool' else ''
-        raise ValueError('unknown field %r%s; valid fields: %s' % (field, hint, ', '.join(FILTER_FIELDS)))
+        raise ValueError('unknown field %s%s; valid fields: %s' % (shown(field), hint, ', '.join(FILTER_FIELDS)))
     if value == '':
         raise ValueError('has an empty value')
     if field in DATE_FIELDS:
@@ -58,7 +63,7 @@ def parse_filter(expression):
         try:
             value = to_api_datetime(value)
         except ValueError:
-            raise ValueError('%s needs an ISO 8601 date-time, got %r' % (field, value))
+            raise ValueError('%s needs an ISO 8601 date-time, got %s' % (field, shown(value)))
     return field + operator + value
 
 

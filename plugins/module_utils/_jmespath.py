@@ -9,7 +9,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 
 try:
     import jmespath
@@ -23,11 +23,11 @@ except ImportError as exc:  # pragma: no cover - reported by the plugins through
 def compile_expression(option, expression):
     """The compiled expression; RunaiError naming the option and the expression if it does not parse."""
     if not isinstance(expression, str) or not expression.strip():
-        raise RunaiError('%s must be a JMESPath expression, got %r' % (option, expression))
+        raise RunaiError('%s must be a JMESPath expression, got %s' % (option, shown(expression)))
     try:
         return jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as exc:
-        raise RunaiError('%s %r is not a valid JMESPath expression: %s' % (option, expression, _reason(exc)))
+        raise RunaiError('%s %s is not a valid JMESPath expression: %s' % (option, shown(expression), _reason(exc)))
 
 
 def _reason(exc):
@@ -54,4 +54,4 @@ def evaluate(option, compiled, data):
     try:
         return compiled.search(data)
     except jmespath.exceptions.JMESPathError as exc:
-        raise RunaiError('%s %r failed on the result: %s' % (option, compiled.expression, _reason(exc)))
+        raise RunaiError('%s %s failed on the result: %s' % (option, shown(compiled.expression), _reason(exc)))

@@ -14,8 +14,8 @@ import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._filters import check_uuid, format_api_datetime, to_api_datetime
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._filters import format_api_datetime, to_api_datetime, uuid_option
 
 METRICS_PATH = '/api/v1/workloads/%s/pods/%s/metrics'
 WORKLOAD_PODS_PATH = '/api/v1/workloads/%s/pods'
@@ -51,7 +51,7 @@ def parse_time(option, text, now):
             return _parse_api_datetime(to_api_datetime(text))
         except (ValueError, OverflowError):
             pass
-    raise RunaiError('%s %r is not %s' % (option, text, TIME_FORMS))
+    raise RunaiError('%s %s is not %s' % (option, shown(text), TIME_FORMS))
 
 
 def _parse_api_datetime(text):
@@ -72,30 +72,20 @@ class MetricsQuery:
 def read_metrics_query(get, now=None):
     """Validate the metrics options into a MetricsQuery before any request."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    workload_id = _uuid(get, 'workload_id', required=True)
-    pod_id = _uuid(get, 'pod_id', required=False)
+    workload_id = uuid_option('workload_id', get('workload_id'), required=True)
+    pod_id = uuid_option('pod_id', get('pod_id'))
     metric_types = get('metric_types') or []
     unknown = [name for name in metric_types if name not in METRIC_TYPES]
     if not metric_types or unknown:
-        raise RunaiError('metric_types must name metric types of the API (%s), got %r' % (', '.join(METRIC_TYPES), unknown or metric_types))
+        raise RunaiError('metric_types must name metric types of the API (%s), got %s' % (', '.join(METRIC_TYPES), shown(unknown or metric_types)))
     start, end = parse_time('start', get('start'), now), parse_time('end', get('end'), now)
     if start >= end:
-        raise RunaiError('start must be before end: start %r is %s, end %r is %s' % (
-            get('start'), format_api_datetime(start), get('end'), format_api_datetime(end)))
+        raise RunaiError('start must be before end: start %s is %s, end %s is %s' % (
+            shown(get('start')), format_api_datetime(start), shown(get('end')), format_api_datetime(end)))
     samples = get('samples')
     if isinstance(samples, bool) or not isinstance(samples, int) or not 0 <= samples <= MAX_SAMPLES:
-        raise RunaiError('samples must be an integer from 0 to %d, got %r' % (MAX_SAMPLES, samples))
+        raise RunaiError('samples must be an integer from 0 to %d, got %s' % (MAX_SAMPLES, shown(samples)))
     return MetricsQuery(workload_id, pod_id, list(dict.fromkeys(metric_types)), start, end, samples)
-
-
-def _uuid(get, name, required):
-    value = get(name)
-    if value is None and not required:
-        return None
-    try:
-        return check_uuid(value)
-    except ValueError as exc:
-        raise RunaiError('%s %r %s' % (name, value, exc))
 
 
 # -- fetching ------------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ it) into a validated PodQuery before any request; fetch_pod_result() runs it and
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._filters import check_uuid, parse_filter
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._filters import parse_filter, uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate
 
 LIST_PATH = '/api/v1/workloads/pods'
@@ -60,12 +60,12 @@ def read_pod_query(get, extra_filters=(), filter_label=None):
     `extra_filters` are filter expressions from elsewhere (the lookup's terms), validated with
     `filter_label(index, text)` naming each in messages.
     """
-    workload_id = _uuid_option(get, 'workload_id')
-    cluster_id = _uuid_option(get, 'cluster_id')
+    workload_id = uuid_option('workload_id', get('workload_id'))
+    cluster_id = uuid_option('cluster_id', get('cluster_id'))
     if workload_id and cluster_id:
         raise RunaiError('workload_id and cluster_id are mutually exclusive; give one of them')
     _check_ranges(get)
-    filters = _read_filters(get('filter_by') or [], lambda index, text: 'filter_by item %r' % text)
+    filters = _read_filters(get('filter_by') or [], lambda index, text: 'filter_by item %s' % shown(text))
     filters += _read_filters(extra_filters, filter_label)
     count_only = bool(get('count_only'))
     if get('legacy_endpoint'):
@@ -109,16 +109,6 @@ def _api_params(get, filters, names):
     return [(name, values[name]) for name in names if values[name] is not None]
 
 
-def _uuid_option(get, name):
-    value = get(name)
-    if value is None:
-        return None
-    try:
-        return check_uuid(value)
-    except ValueError as exc:
-        raise RunaiError('%s %r %s' % (name, value, exc))
-
-
 def _check_ranges(get):
     bounds = {'page_size': (1, MAX_PAGE_SIZE), 'offset': (0, None), 'max_pods': (1, None)}
     for name, (low, high) in bounds.items():
@@ -127,10 +117,10 @@ def _check_ranges(get):
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
             allowed = 'from %d to %d' % (low, high) if high is not None else '%d or more' % low
-            raise RunaiError('%s must be an integer %s, got %r' % (name, allowed, value))
+            raise RunaiError('%s must be an integer %s, got %s' % (name, allowed, shown(value)))
     fields = get('fields')
     if fields is not None and (not isinstance(fields, list) or not all(isinstance(field, str) and field for field in fields)):
-        raise RunaiError('fields must be a list of pod field names, got %r' % (fields,))
+        raise RunaiError('fields must be a list of pod field names, got %s' % shown(fields))
 
 
 def _read_filters(expressions, label):

@@ -213,7 +213,8 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._client import client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._metrics import (
     METRIC_TYPES, fetch_pod_metrics, fetch_workload_metrics, metric_stats, read_metrics_query)
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, require_libraries

@@ -217,7 +217,8 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._client import client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true
 from ansible_collections.runai.platform.plugins.module_utils._options import POD_QUERY_ARGUMENT_SPEC, argument_spec, require_libraries
 from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pod_result, read_pod_query
@@ -259,8 +260,8 @@ def gate(module, client, pod_query, wait_for):
     outcome = wait_until(poll, lambda state: _holds(wait_for, state), params['wait_timeout'], params['wait_sleep'])
     result = dict(outcome.state, wait_result=outcome.value, elapsed=outcome.elapsed, attempts=outcome.attempts)
     if not outcome.succeeded:
-        module.fail_json(msg='wait_for %r did not hold within %d seconds (%d attempts); its last value was %s' % (
-            params['wait_for'], params['wait_timeout'], outcome.attempts, json.dumps(outcome.value)),
+        module.fail_json(msg='wait_for %s did not hold within %d seconds (%d attempts); its last value was %s' % (
+            shown(params['wait_for']), params['wait_timeout'], outcome.attempts, cut(json.dumps(outcome.value), 300)),
             requests=client.request_count, **result)
     return result
 

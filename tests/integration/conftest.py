@@ -10,6 +10,7 @@ __metaclass__ = type
 import pytest
 
 from harness import start_simulator
+from reliability_figures import FIGURES, scan_for_secrets
 
 SEED = '7'
 PODS = '3000'
@@ -38,3 +39,18 @@ def sim(simulator):
 @pytest.fixture(scope='session')
 def inventory(simulator):
     return simulator.inventory()
+
+
+@pytest.fixture
+def secret_scan():
+    """Scan a run's output, registered results and written files for the client secret and any bearer token."""
+    def scan(run, *simulators):
+        assert scan_for_secrets(run, simulators) == [], 'secrets in the output or files of a run'
+    return scan
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES['runs scanned'] or FIGURES['fault cases passed']:
+        terminalreporter.write_line(
+            'reliability: %(fault cases passed)d fault cases passed, %(hostile inputs refused)d hostile inputs refused before any request; '
+            'secret scan: %(runs scanned)d runs at -vvvv, %(characters scanned)d characters, %(secrets found)d secrets found' % FIGURES)

@@ -20,10 +20,17 @@ RESULT_PREFIX = 'runai_test_'
 
 
 class PlaybookRun:
-    def __init__(self, returncode, output, results):
+    """What a run showed (output), registered (results) and wrote (every file but the playbook, log included)."""
+
+    def __init__(self, returncode, output, results, written):
         self.returncode = returncode
         self.output = output
         self.results = results
+        self.written = written
+
+    @property
+    def everything(self):
+        return '\n'.join([self.output, json.dumps(self.results)] + list(self.written.values()))
 
     def __getitem__(self, name):
         return self.results[name]
@@ -56,12 +63,27 @@ def run_tasks(tasks, env=None, play_vars=None, module_defaults=None, verbosity=0
         command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook]
         if verbosity:
             command.append('-' + 'v' * verbosity)
-        completed = subprocess.run(command, env=playbook_env(env), cwd=workdir, capture_output=True, text=True, timeout=timeout, check=False)
+        # The log, Ansible's temporary files and the results all land in workdir, where secret scans look.
+        run_env = dict(env or {}, ANSIBLE_LOG_PATH=os.path.join(workdir, 'ansible.log'), ANSIBLE_LOCAL_TEMP=os.path.join(workdir, 'local-tmp'),
+                       ANSIBLE_REMOTE_TEMP=os.path.join(workdir, 'remote-tmp'))
+        completed = subprocess.run(command, env=playbook_env(run_env), cwd=workdir, capture_output=True, text=True, timeout=timeout, check=False)
         output = completed.stdout + completed.stderr
         assert completed.returncode == expect_rc, 'ansible-playbook exited %d:\n%s' % (completed.returncode, output[-6000:])
         with open(results_path) as handle:
             results = json.load(handle)
-        return PlaybookRun(completed.returncode, output, results)
+        return PlaybookRun(completed.returncode, output, results, files_written(workdir, exclude=playbook))
+
+
+def files_written(folder, exclude):
+    """Path -> text of every file under folder (the run's own input, `exclude`, left out)."""
+    written = {}
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(parent, name)
+            if path != exclude:
+                with open(path, encoding='utf-8', errors='replace') as handle:
+                    written[path] = handle.read()
+    return written
 
 
 def playbook_env(extra=None):

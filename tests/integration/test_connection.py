@@ -132,7 +132,7 @@ def test_no_secret_appears_at_any_verbosity(sim):
     ]
     run = run_tasks(tasks, play_vars={'conn': connection(sim)}, verbosity=4)
     assert run['ok']['count'] == 3 and run['not found']['failed'] and run['lookup failure']['failed']
-    everything = run.output + json.dumps(run.results)
+    everything = run.everything
     assert sim.client_secret not in everything
     assert token not in everything
     assert JWT.findall(everything) == []

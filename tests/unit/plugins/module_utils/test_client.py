@@ -327,7 +327,7 @@ def options(**overrides):
     (dict(base_url=None), 'base_url is required: set it, or the RUNAI_BASE_URL environment variable'),
     (dict(base_url='tenant.run.ai'), "base_url 'tenant.run.ai' must start with https:// (or http://) and name a host, such as https://mytenant.run.ai"),
     (dict(base_url='https://tenant.run.ai/api/v1'),
-     "base_url 'https://tenant.run.ai/api/v1' must be the address of the control plane only, without a path, query or credentials, "
+     "base_url 'https://tenant.run.ai/api/v1' must be the address of the control plane only, without a path, query or user, "
      "such as https://mytenant.run.ai"),
     (dict(base_url='https://tenant.run.ai:99999'), "base_url 'https://tenant.run.ai:99999' is not a URL, such as https://mytenant.run.ai"),
     (dict(token='tok'), 'token and client_id/client_secret are mutually exclusive; authenticate one way'),
@@ -357,3 +357,9 @@ def test_retry_after_parsing():
     assert _client.parse_retry_after(None) is None
     assert _client.parse_retry_after('soon') is None
     assert _client.parse_retry_after('Wed, 21 Oct 2015 07:28:00 GMT', now=1445412470.0) == 10.0
+
+
+def test_a_password_in_base_url_is_refused_without_repeating_it():
+    with pytest.raises(RunaiError) as failure:
+        client_from_options(options(base_url='https://admin:hunter2@tenant.run.ai'))
+    assert str(failure.value) == 'base_url must not hold credentials (user:password@); use client_id and client_secret, or token'

@@ -202,3 +202,8 @@ def test_wait_with_zero_timeout_polls_once():
     clock = FakeClock()
     outcome = wait_until(lambda: 'x', lambda state: (False, state), timeout=0, pause=5, clock=clock, sleep=clock.sleep)
     assert (outcome.attempts, clock.sleeps) == (1, [])
+
+
+def test_very_long_values_are_cut_in_messages():
+    message = refused(workload_id='a' * 10000)
+    assert message == "workload_id '%s... (10002 characters) is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)" % ('a' * 76)

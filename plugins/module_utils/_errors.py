@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
+
+"""The collection's one exception, and how a user's value is quoted in its messages."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+# A value longer than this is cut in messages: a 10,000-character option must not become a 10,000-character error.
+MAX_SHOWN = 80
+
+
+class RunaiError(Exception):
+    """A failure the user can act on; str() is the message shown to them."""
+
+    def __init__(self, message, status=None, method=None, path=None, server_message=None):
+        super(RunaiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.server_message = server_message
+
+    def __str__(self):
+        return self.message
+
+
+def shown(value):
+    """The value as a message quotes it (repr), cut short when very long."""
+    return cut(repr(value))
+
+
+def cut(text, limit=MAX_SHOWN):
+    """The text, or its start and its length when it is longer than `limit`."""
+    if len(text) <= limit:
+        return text
+    return '%s... (%d characters)' % (text[:limit - 3], len(text))
