@@ -182,8 +182,8 @@ def test_the_control_plane_going_away_mid_run(counted):
         stopper = threading.Timer(3.0, doomed.stop)
         stopper.start()
         try:
-            run = run_verbose([{'name': 'gate', MODULE: dict(connection(doomed, retries=1), wait=True, wait_for='`false`',
-                                                            wait_timeout=60, wait_sleep=1, return_pods=False)}], doomed)
+            gate = dict(connection(doomed, retries=1), wait=True, wait_for='`false`', wait_timeout=60, wait_sleep=1, return_pods=False)
+            run = run_verbose([{'name': 'gate', MODULE: gate}], doomed)
         finally:
             stopper.cancel()
     message = one_clear_sentence(run, run['gate'])
