@@ -205,11 +205,11 @@ def main():
     parser.add_argument('--latencies', default='0,50')
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--out', default=os.path.join(HERE, '..', '..', '.build', 'bench'))
-    parser.add_argument('--skip', default='', help='comma-separated case names to leave out')
+    parser.add_argument('--skip', default='', help='case names to leave out, separated by ;')
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(',')]
     latencies = [int(latency) for latency in options.latencies.split(',')]
-    skipped = set(filter(None, options.skip.split(',')))
+    skipped = set(filter(None, options.skip.split(';')))
     os.makedirs(options.out, exist_ok=True)
     samples = {}
     started = time.time()
