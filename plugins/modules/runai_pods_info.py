@@ -255,10 +255,13 @@ def gate(module, client, pod_query, wait_for):
     params = module.params
 
     def poll():
-        return fetch_pod_result(client, pod_query, params['return_pods'])
+        # wait_for sees the pods whatever return_pods says; they are dropped from the result afterwards.
+        return fetch_pod_result(client, pod_query, return_pods=True)
 
     outcome = wait_until(poll, lambda state: _holds(wait_for, state), params['wait_timeout'], params['wait_sleep'])
     result = dict(outcome.state, wait_result=outcome.value, elapsed=outcome.elapsed, attempts=outcome.attempts)
+    if not params['return_pods']:
+        result['pods'] = []
     if not outcome.succeeded:
         module.fail_json(msg='wait_for %s did not hold within %d seconds (%d attempts); its last value was %s' % (
             shown(params['wait_for']), params['wait_timeout'], outcome.attempts, cut(json.dumps(outcome.value), 300)),

@@ -170,11 +170,17 @@ def test_wait_succeeds_when_the_condition_holds(every_pod, sim):
     for pod in every_pod:
         by_workload.setdefault(pod['workloadId'], []).append(pod['k8sPhase'])
     running = next(workload for workload, phases in by_workload.items() if set(phases) == {'Running'})
-    run = run_tasks([pods_task('gate', sim, workload_id=running, wait=True, wait_sleep=1, wait_timeout=30,
-                               wait_for="count > `0` && length(pods[?k8sPhase!='Running']) == `0`")])
+    run = run_tasks([
+        pods_task('gate', sim, workload_id=running, wait=True, wait_sleep=1, wait_timeout=30,
+                  wait_for="count > `0` && length(pods[?k8sPhase!='Running']) == `0`"),
+        pods_task('gate without pods', sim, workload_id=running, wait=True, wait_sleep=1, wait_timeout=30, return_pods=False,
+                  wait_for="length(pods[?k8sPhase=='Running'])"),
+    ])
     result = run['gate']
     assert result['failed'] is False and result['wait_result'] is True and result['attempts'] == 1
-    assert result['elapsed'] >= 0 and result['count'] == len(by_workload[running])
+    assert result['elapsed'] >= 0 and result['count'] == len(by_workload[running]) == len(result['pods'])
+    # return_pods: false drops the pods from the result, not from what wait_for sees.
+    assert run['gate without pods']['wait_result'] == len(by_workload[running]) and run['gate without pods']['pods'] == []
 
 
 def test_wait_times_out_saying_what_did_not_hold(sim):
