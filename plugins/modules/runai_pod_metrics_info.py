@@ -19,14 +19,8 @@ description:
 author:
   - runai.platform maintainers (@runai-platform)
 extends_documentation_fragment:
+  - runai.platform.attributes.info_module
   - runai.platform.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
 options:
   workload_id:
     description: UUID of the workload.

@@ -21,15 +21,9 @@ description:
 author:
   - runai.platform maintainers (@runai-platform)
 extends_documentation_fragment:
+  - runai.platform.attributes.info_module
   - runai.platform.connection
   - runai.platform.pods
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to show.
 options:
   offset:
     description:
