@@ -71,11 +71,12 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS
+from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
-from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC
-from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pod_result, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.runai.platform.plugins.module_utils._pods import POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query
 
 OPTION_NAMES = tuple(CONNECTION_ARGUMENT_SPEC) + tuple(POD_QUERY_ARGUMENT_SPEC)
 

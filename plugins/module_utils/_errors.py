@@ -27,6 +27,11 @@ class RunaiError(Exception):
     def __str__(self):
         return self.message
 
+    def details(self):
+        """What a failed result carries beside `msg`, so a playbook can rescue on it without parsing text."""
+        fields = (('status', self.status), ('method', self.method), ('path', self.path), ('server_message', self.server_message))
+        return dict((name, value) for name, value in fields if value is not None)
+
 
 def shown(value):
     """The value as a message quotes it (repr), cut short when very long."""

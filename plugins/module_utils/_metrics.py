@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import format_api_datetime, to_api_datetime, uuid_option
+from ansible_collections.runai.platform.plugins.module_utils._pods import WORKLOAD_PODS_PATH
 
 METRICS_PATH = '/api/v1/workloads/%s/pods/%s/metrics'
-WORKLOAD_PODS_PATH = '/api/v1/workloads/%s/pods'
 MAX_SAMPLES = 1000
 
 # The API's PodMetricType enum (control plane 2.24).

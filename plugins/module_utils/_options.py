@@ -4,7 +4,10 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""Argument specs shared by the modules; the doc fragments connection and pods document them."""
+"""Argument specs shared by the modules; the doc fragments connection and pods document them.
+
+The pod selection options are declared in _pods.py (pure data, also read by the lookup and the event source).
+"""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -12,7 +15,6 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH, JMESPATH_IMPORT_ERROR
 
 
@@ -30,25 +32,6 @@ CONNECTION_ARGUMENT_SPEC = dict(
     timeout=dict(type='float', default=30.0, fallback=_env('RUNAI_TIMEOUT')),
     retries=dict(type='int', default=3),
 )
-
-# The pod selection options that the runai_pods lookup shares with runai_pods_info.
-POD_QUERY_ARGUMENT_SPEC = dict(
-    workload_id=dict(type='str'),
-    cluster_id=dict(type='str'),
-    filter_by=dict(type='list', elements='str', default=[]),
-    search=dict(type='str'),
-    sort_by=dict(type='str', choices=list(SORT_FIELDS)),
-    sort_order=dict(type='str', choices=['asc', 'desc']),
-    verbosity=dict(type='str', choices=['brief', 'full']),
-    completed=dict(type='bool'),
-    deleted=dict(type='bool', default=False),
-    max_pods=dict(type='int'),
-    page_size=dict(type='int', default=500),
-    fields=dict(type='list', elements='str'),
-    query=dict(type='str'),
-    count_only=dict(type='bool', default=False),
-)
-
 
 def argument_spec(*specs):
     """The connection options plus the given option dicts, as one argument spec."""

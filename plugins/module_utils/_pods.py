@@ -18,7 +18,7 @@ import gc
 from collections import Counter
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
-from ansible_collections.runai.platform.plugins.module_utils._filters import parse_filter, uuid_option
+from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate
 
 LIST_PATH = '/api/v1/workloads/pods'
@@ -33,8 +33,30 @@ NOT_FOR_WORKLOAD = ('filter_by', 'sort_by', 'sort_order', 'verbosity', 'complete
 NOT_FOR_LEGACY = ('filter_by', 'search', 'sort_by', 'sort_order', 'verbosity', 'completed', 'deleted', 'offset', 'page_size', 'count_only')
 NOT_FOR_COUNT = ('completed', 'offset', 'max_pods')
 API_PARAMETERS = ('deleted', 'sortOrder', 'sortBy', 'filterBy', 'verbosity', 'completed', 'search')
-# What an option holds when the user did not set it.
-UNSET = {'filter_by': [], 'deleted': False, 'offset': 0, 'page_size': DEFAULT_PAGE_SIZE, 'count_only': False, 'legacy_endpoint': False}
+# The pod selection options that the runai_pods lookup shares with runai_pods_info, declared once:
+# _options.py hands them to AnsibleModule, and what they hold when unset comes from here too.
+POD_QUERY_ARGUMENT_SPEC = dict(
+    workload_id=dict(type='str'),
+    cluster_id=dict(type='str'),
+    filter_by=dict(type='list', elements='str', default=[]),
+    search=dict(type='str'),
+    sort_by=dict(type='str', choices=list(SORT_FIELDS)),
+    sort_order=dict(type='str', choices=['asc', 'desc']),
+    verbosity=dict(type='str', choices=['brief', 'full']),
+    completed=dict(type='bool'),
+    deleted=dict(type='bool', default=False),
+    max_pods=dict(type='int'),
+    page_size=dict(type='int', default=DEFAULT_PAGE_SIZE),
+    fields=dict(type='list', elements='str'),
+    query=dict(type='str'),
+    count_only=dict(type='bool', default=False),
+)
+# Selection options of the module alone (the lookup has neither).
+POD_MODULE_ARGUMENT_SPEC = dict(
+    offset=dict(type='int', default=0),
+    legacy_endpoint=dict(type='bool', default=False),
+)
+UNSET = dict((name, spec.get('default')) for name, spec in list(POD_QUERY_ARGUMENT_SPEC.items()) + list(POD_MODULE_ARGUMENT_SPEC.items()))
 
 
 class PodQuery:

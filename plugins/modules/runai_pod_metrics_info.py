@@ -207,7 +207,7 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._client import client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._metrics import (
     METRIC_TYPES, fetch_pod_metrics, fetch_workload_metrics, metric_stats, read_metrics_query)
@@ -258,7 +258,7 @@ def main():
         metrics_query = read_metrics_query(module.params.get)
         result = read_metrics(module, client, metrics_query)
     except RunaiError as exc:
-        module.fail_json(msg=str(exc), requests=client.request_count if client else 0)
+        module.fail_json(msg=str(exc), requests=client.request_count if client else 0, **exc.details())
     module.exit_json(changed=False, requests=client.request_count, **result)
 
 

@@ -211,16 +211,15 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._client import client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true
-from ansible_collections.runai.platform.plugins.module_utils._options import POD_QUERY_ARGUMENT_SPEC, argument_spec, require_libraries
-from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pod_result, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, require_libraries
+from ansible_collections.runai.platform.plugins.module_utils._pods import (
+    POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query)
 from ansible_collections.runai.platform.plugins.module_utils._waiter import wait_until
 
 MODULE_OPTIONS = dict(
-    offset=dict(type='int', default=0),
-    legacy_endpoint=dict(type='bool', default=False),
     return_pods=dict(type='bool', default=True),
     wait=dict(type='bool', default=False),
     wait_for=dict(type='str'),
@@ -269,7 +268,7 @@ def _holds(wait_for, state):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(POD_QUERY_ARGUMENT_SPEC, MODULE_OPTIONS), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(POD_QUERY_ARGUMENT_SPEC, POD_MODULE_ARGUMENT_SPEC, MODULE_OPTIONS), supports_check_mode=True)
     require_libraries(module)
     client = None
     try:
@@ -285,7 +284,7 @@ def main():
         else:
             result = fetch_pod_result(client, pod_query, module.params['return_pods'])
     except RunaiError as exc:
-        module.fail_json(msg=str(exc), requests=client.request_count if client else 0)
+        module.fail_json(msg=str(exc), requests=client.request_count if client else 0, **exc.details())
     module.exit_json(changed=False, requests=client.request_count, **result)
 
 

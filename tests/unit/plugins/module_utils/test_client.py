@@ -14,7 +14,8 @@ import time
 import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils import _client
-from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError, client_from_options, encode_query
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError, encode_query
+from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 
 from scripted_server import Reply
 
