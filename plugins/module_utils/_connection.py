@@ -16,40 +16,108 @@ from ansible_collections.runai.platform.plugins.module_utils._client import Runa
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 
 
-def client_from_options(get, **client_arguments):
+# The environment variable each connection option falls back to, for every plugin.
+ENVIRONMENT = {'base_url': 'RUNAI_BASE_URL', 'client_id': 'RUNAI_CLIENT_ID', 'client_secret': 'RUNAI_CLIENT_SECRET',
+               'token': 'RUNAI_TOKEN', 'validate_certs': 'RUNAI_VALIDATE_CERTS', 'ca_path': 'RUNAI_CA_PATH',
+               'timeout': 'RUNAI_TIMEOUT'}
+CREDENTIALS = ('token', 'client_id', 'client_secret')
+_PEM_MARKER = b'-----BEGIN CERTIFICATE-----'
+
+
+class CredentialLevel:
+    """The credentials set at one level of precedence (task, Ansible variable, environment, ...).
+
+    `describe(name)` says where a value of this level came from, in a message ("the task option token").
+    """
+
+    def __init__(self, describe, values):
+        self.describe = describe
+        self.values = dict((name, value) for name, value in values.items() if value)
+
+
+def _module_ways(name):
+    env = ENVIRONMENT.get(name)
+    return 'the %s option' % name + (' or the %s environment variable' % env if env else '')
+
+
+def client_from_options(get, credential_levels=None, ways=_module_ways, **client_arguments):
     """A RunaiClient from the connection options read through `get(name)`; RunaiError if they are wrong.
 
-    Modules pass module.params.get, the lookup its get_option: both word every mistake the same way.
+    `credential_levels` lists where token, client_id and client_secret were set, strongest first (a
+    plugin's adapter knows its sources; without them, `get` is the only level). `ways(name)` says how a
+    user sets an option, for the messages about a missing one. Every plugin words every mistake alike.
     """
-    base_url = check_base_url(get('base_url'))
-    client_id, client_secret, token = (get(name) or None for name in ('client_id', 'client_secret', 'token'))
-    if token and (client_id or client_secret):
-        raise RunaiError('token and client_id/client_secret are mutually exclusive; authenticate one way')
-    if not token and not (client_id and client_secret):
-        if client_id or client_secret:
-            missing = 'client_secret' if client_id else 'client_id'
-            raise RunaiError('%s is required with %s' % (missing, 'client_id' if client_id else 'client_secret'))
-        raise RunaiError('No credentials: set client_id and client_secret, or token '
-                         '(or the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)')
+    base_url = check_base_url(get('base_url'), ways)
+    if credential_levels is None:
+        credential_levels = [CredentialLevel(lambda name: 'the %s option' % name, dict((name, get(name)) for name in CREDENTIALS))]
+    credentials = resolve_credentials(credential_levels, ways)
     timeout = get('timeout')
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise RunaiError('timeout must be a number of seconds greater than 0, got %s' % shown(timeout))
     retries = get('retries')
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
         raise RunaiError('retries must be an integer of 0 or more, got %s' % shown(retries))
-    ca_path = get('ca_path')
-    if ca_path and not os.path.isfile(ca_path):
-        raise RunaiError('ca_path %s is not a file (it must be a PEM bundle of the CA that signed the server certificate)' % shown(ca_path))
+    ca_path = check_ca_path(get('ca_path'))
     validate_certs = get('validate_certs')
-    return RunaiClient(base_url, client_id=client_id, client_secret=client_secret, token=token,
-                       validate_certs=True if validate_certs is None else validate_certs, ca_path=ca_path,
-                       timeout=float(timeout), retries=retries, **client_arguments)
+    return RunaiClient(base_url, validate_certs=True if validate_certs is None else validate_certs, ca_path=ca_path,
+                       timeout=float(timeout), retries=retries, **dict(credentials, **client_arguments))
 
 
-def check_base_url(base_url):
+def resolve_credentials(levels, ways=_module_ways):
+    """{'token': ...} or {'client_id': ..., 'client_secret': ...} from the strongest level that sets any.
+
+    What a stronger level sets wins over a weaker one, so a token given in the task is used although an
+    AWX credential put RUNAI_CLIENT_ID/RUNAI_CLIENT_SECRET in the environment. Both ways at one level is
+    an error; a client_id without its secret may take the secret from a weaker level.
+    """
+    for position, level in enumerate(levels):
+        if not level.values:
+            continue
+        if 'token' in level.values:
+            clients = [name for name in ('client_id', 'client_secret') if name in level.values]
+            if clients:
+                raise RunaiError('token and client_id/client_secret are mutually exclusive; authenticate one way (token from %s; %s)' % (
+                    level.describe('token'), '; '.join('%s from %s' % (name, level.describe(name)) for name in clients)))
+            return {'token': level.values['token']}
+        return _client_credentials(levels[position:], ways)
+    raise RunaiError('No credentials: set client_id and client_secret, or token (through %s; or %s and %s)' % (
+        ways('token'), ways('client_id'), ways('client_secret')))
+
+
+def _client_credentials(levels, ways):
+    found = {}
+    for level in levels:
+        for name in ('client_id', 'client_secret'):
+            if name not in found and name in level.values:
+                found[name] = (level.values[name], level.describe(name))
+    for missing, present in (('client_secret', 'client_id'), ('client_id', 'client_secret')):
+        if missing not in found:
+            raise RunaiError('%s is required with %s (%s from %s); set it through %s' % (
+                missing, present, present, found[present][1], ways(missing)))
+    return dict((name, value) for name, (value, _where) in found.items())
+
+
+def check_ca_path(ca_path):
+    """The CA bundle path, once it is known to be a readable PEM file; None when unset."""
+    if not ca_path:
+        return None
+    what = 'it must be a PEM bundle of the CA that signed the server certificate'
+    if not os.path.isfile(ca_path):
+        raise RunaiError('ca_path %s is not a file (%s)' % (shown(ca_path), what))
+    try:
+        with open(ca_path, 'rb') as bundle:
+            content = bundle.read()
+    except (IOError, OSError) as exc:
+        raise RunaiError('ca_path %s cannot be read (%s)' % (shown(ca_path), exc.strerror or exc))
+    if _PEM_MARKER not in content:
+        raise RunaiError('ca_path %s is not a PEM bundle: it holds no "%s" block (%s)' % (shown(ca_path), _PEM_MARKER.decode(), what))
+    return ca_path
+
+
+def check_base_url(base_url, ways=_module_ways):
     """The base URL without a trailing slash; RunaiError unless it is scheme://host[:port]."""
     if not base_url:
-        raise RunaiError('base_url is required: set it, or the RUNAI_BASE_URL environment variable')
+        raise RunaiError('base_url is required: set it through %s' % ways('base_url'))
     example = ', such as https://mytenant.run.ai'
     try:
         parts = urlsplit(base_url)

@@ -12,26 +12,43 @@ The pod selection options are declared in _pods.py (pure data, also read by the 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.runai.platform.plugins.module_utils._connection import CREDENTIALS, ENVIRONMENT, CredentialLevel, client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH, JMESPATH_IMPORT_ERROR
 
 
 def _env(name):
-    return (env_fallback, [name])
+    return (env_fallback, [ENVIRONMENT[name]])
 
 
+# token, client_id and client_secret have no env_fallback: which way of authenticating wins depends on
+# where each value was set (the task over the environment), which client_for_module() works out.
 CONNECTION_ARGUMENT_SPEC = dict(
-    base_url=dict(type='str', fallback=_env('RUNAI_BASE_URL')),
-    client_id=dict(type='str', fallback=_env('RUNAI_CLIENT_ID')),
-    client_secret=dict(type='str', no_log=True, fallback=_env('RUNAI_CLIENT_SECRET')),
-    token=dict(type='str', no_log=True, fallback=_env('RUNAI_TOKEN')),
-    validate_certs=dict(type='bool', default=True, fallback=_env('RUNAI_VALIDATE_CERTS')),
-    ca_path=dict(type='path', fallback=_env('RUNAI_CA_PATH')),
-    timeout=dict(type='float', default=30.0, fallback=_env('RUNAI_TIMEOUT')),
+    base_url=dict(type='str', fallback=_env('base_url')),
+    client_id=dict(type='str'),
+    client_secret=dict(type='str', no_log=True),
+    token=dict(type='str', no_log=True),
+    validate_certs=dict(type='bool', default=True, fallback=_env('validate_certs')),
+    ca_path=dict(type='path', fallback=_env('ca_path')),
+    timeout=dict(type='float', default=30.0, fallback=_env('timeout')),
     retries=dict(type='int', default=3),
 )
+
+
+def client_for_module(module):
+    """The RunaiClient of a module run: task options (module_defaults included) win over the environment."""
+    from_environment = dict((name, os.environ.get(ENVIRONMENT[name])) for name in CREDENTIALS)
+    for name in ('token', 'client_secret'):
+        if from_environment[name]:
+            module.no_log_values.add(from_environment[name])
+    levels = [CredentialLevel(lambda name: 'the task option %s' % name, dict((name, module.params[name]) for name in CREDENTIALS)),
+              CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name], from_environment)]
+    return client_from_options(module.params.get, levels)
+
 
 def argument_spec(*specs):
     """The connection options plus the given option dicts, as one argument spec."""
@@ -41,8 +58,10 @@ def argument_spec(*specs):
     return merged
 
 
-def require_libraries(module):
+def require_libraries(module, libraries=('requests', 'jmespath')):
     """Fail the module, as Ansible users expect, when a Python library it needs is missing."""
-    for present, library, error in ((HAS_REQUESTS, 'requests', REQUESTS_IMPORT_ERROR), (HAS_JMESPATH, 'jmespath', JMESPATH_IMPORT_ERROR)):
+    availability = {'requests': (HAS_REQUESTS, REQUESTS_IMPORT_ERROR), 'jmespath': (HAS_JMESPATH, JMESPATH_IMPORT_ERROR)}
+    for library in libraries:
+        present, error = availability[library]
         if not present:
             module.fail_json(msg=missing_required_lib(library), exception=str(error))

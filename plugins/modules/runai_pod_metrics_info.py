@@ -207,11 +207,10 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._metrics import (
     METRIC_TYPES, fetch_pod_metrics, fetch_workload_metrics, metric_stats, read_metrics_query)
-from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, require_libraries
+from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 
 MODULE_OPTIONS = dict(
     workload_id=dict(type='str', required=True),
@@ -251,10 +250,10 @@ def read_metrics(module, client, metrics_query):
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(MODULE_OPTIONS), supports_check_mode=True)
-    require_libraries(module)
+    require_libraries(module, ('requests',))
     client = None
     try:
-        client = client_from_options(module.params.get)
+        client = client_for_module(module)
         metrics_query = read_metrics_query(module.params.get)
         result = read_metrics(module, client, metrics_query)
     except RunaiError as exc:

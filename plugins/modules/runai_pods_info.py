@@ -211,10 +211,9 @@ import json
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true
-from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, require_libraries
+from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 from ansible_collections.runai.platform.plugins.module_utils._pods import (
     POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query)
 from ansible_collections.runai.platform.plugins.module_utils._waiter import wait_until
@@ -272,7 +271,7 @@ def main():
     require_libraries(module)
     client = None
     try:
-        client = client_from_options(module.params.get)
+        client = client_for_module(module)
         pod_query = read_pod_query(module.params.get)
         wait_for = read_wait_for(module.params)
         if module.params['legacy_endpoint']:
