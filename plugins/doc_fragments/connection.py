@@ -23,6 +23,11 @@ options:
         from C(POST /api/v1/token) once per task, and once more if the API rejects that token as expired.
       - Requires O(client_secret). Mutually exclusive with O(token); one of the two ways is required.
       - Modules fall back to the E(RUNAI_CLIENT_ID) environment variable.
+      - What the task (or C(module_defaults)) sets wins over the environment, for each way of authenticating
+        as a whole - O(token) given in the task is used although E(RUNAI_CLIENT_ID) and E(RUNAI_CLIENT_SECRET)
+        are in the environment (as an AWX credential injects them), and O(client_id) with O(client_secret)
+        given in the task win over E(RUNAI_TOKEN). Only both ways set at the same level fail, with a message
+        that says where each value came from.
     type: str
   client_secret:
     description:

@@ -15,7 +15,12 @@ description:
   - With O(query) it returns the query's value instead (a list's items as the list, V(null) as an empty
     list, anything else as a one-element list); with O(count_only), a one-element list holding the count.
   - Connection options can also come from Ansible variables (C(runai_base_url), ...) and the environment
-    (E(RUNAI_BASE_URL), ...).
+    (E(RUNAI_BASE_URL), ...). Variables may hold templates, such as C("{{ vault_runai_client_secret }}");
+    they are templated before use, as a module's options are.
+  - Keywords win over Ansible variables, and variables over the environment. For the credentials the way
+    of authenticating set at the strongest of these levels wins, so O(token) given as a keyword is used
+    although an AWX credential put E(RUNAI_CLIENT_ID) and E(RUNAI_CLIENT_SECRET) in the environment; only
+    both ways set at the same level fail.
 author:
   - runai.platform maintainers (@runai-platform)
 extends_documentation_fragment:
@@ -29,8 +34,11 @@ options:
     elements: str
     required: false
 notes:
+  - Use C(query()) or C(lookup(..., wantlist=true)) wherever a list is meant; C(lookup()) joins a list of
+    several items into one comma-separated string.
   - O(query) and O(count_only) together fail; so does a term that is not a valid filter, named by its
-    position and text.
+    position and text, and so does a keyword that is not an option (a mistyped C(node_pool=) must never
+    widen the scope to every pod of the tenant).
   - Lookups run on the controller, once per task (and per loop item), so a large listing costs the
     controller's memory; prefer O(query), O(fields) or O(count_only) for large fleets.
 seealso:
@@ -38,24 +46,32 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Names of the Failed pods of one node pool
+# query() (or lookup(..., wantlist=true)) always returns a list. lookup() joins a list of several items
+# into one comma-separated string, which is rarely what a loop or a condition wants.
+- name: Names of the Failed pods of one node pool, with the connection from (vaulted) variables
   ansible.builtin.debug:
-    msg: "{{ lookup('runai.platform.runai_pods', 'currentNodepool==h100', query=\"pods[?k8sPhase=='Failed'].name\") }}"
+    msg: "{{ query('runai.platform.runai_pods', 'currentNodepool==h100', query=\"pods[?k8sPhase=='Failed'].name\") }}"
   vars:
     runai_base_url: https://mytenant.run.ai
     runai_client_id: "{{ vault_runai_client_id }}"
     runai_client_secret: "{{ vault_runai_client_secret }}"
 
-- name: Fail when any pod of the cluster is still Pending
+- name: Fail when any pod of the cluster is still Pending, naming them
   ansible.builtin.assert:
     that: pending | length == 0
     fail_msg: "Pending pods: {{ pending | join(', ') }}"
   vars:
     pending: "{{ query('runai.platform.runai_pods', cluster_id=cluster, query=\"pods[?k8sPhase=='Pending'].name\") }}"
 
-- name: Number of pods on one node
+- name: Number of pods on one node (count_only returns a one-element list)
   ansible.builtin.debug:
-    msg: "{{ lookup('runai.platform.runai_pods', 'nodeName==dgx-h100-07', count_only=true) }}"
+    msg: "{{ query('runai.platform.runai_pods', 'nodeName==dgx-h100-07', count_only=true) | first }} pods"
+
+- name: One task per running pod of a workload
+  ansible.builtin.debug:
+    msg: "{{ item.name }} runs on {{ item.nodeName }}"
+  loop: "{{ query('runai.platform.runai_pods', workload_id=workload, fields=['name', 'nodeName', 'k8sPhase'])
+            | selectattr('k8sPhase', 'equalto', 'Running') }}"
 '''
 
 RETURN = r'''
@@ -67,18 +83,19 @@ _raw:
   elements: raw
 '''
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._connection import CREDENTIALS, ENVIRONMENT, CredentialLevel, Sources, client_from_options
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
 from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.runai.platform.plugins.module_utils._pods import POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query
 
 OPTION_NAMES = tuple(CONNECTION_ARGUMENT_SPEC) + tuple(POD_QUERY_ARGUMENT_SPEC)
+LOOKUP_SOURCES = Sources(option_word='keyword', variables=True)
 
 
 class LookupModule(LookupBase):
@@ -87,21 +104,60 @@ class LookupModule(LookupBase):
         for present, library in ((HAS_REQUESTS, 'requests'), (HAS_JMESPATH, 'jmespath')):
             if not present:
                 raise AnsibleLookupError('The runai_pods lookup needs the Python library %s on the controller' % library)
-        self.set_options(var_options=variables, direct=kwargs)
+        _refuse_unknown_keywords(kwargs)
+        connection_variables = self._connection_variables(variables or {})
+        self.set_options(var_options=connection_variables, direct=kwargs)
         options = dict((name, self.get_option(name)) for name in OPTION_NAMES)
         if options['query'] is not None and options['count_only']:
             raise AnsibleLookupError('query and count_only are mutually exclusive: count_only returns only the count')
         try:
-            client = client_from_options(options.get)
+            client = client_from_options(options.get, self._credential_levels(kwargs, connection_variables), LOOKUP_SOURCES)
             pod_query = read_pod_query(options.get, extra_filters=terms, filter_label=_term_label)
             result = fetch_pod_result(client, pod_query)
         except RunaiError as exc:
-            raise AnsibleLookupError(to_native(exc))
+            raise AnsibleLookupError(str(exc)) from exc
         if pod_query.count_only:
             return [result['count']]
         if pod_query.query is not None:
             return _as_list(result['query_result'])
         return result['pods']
+
+    def _connection_variables(self, variables):
+        """The runai_* variables this lookup reads, templated as a module's options would be.
+
+        Ansible hands a lookup its variables untemplated, so `runai_client_secret: "{{ vault_x }}"` would
+        otherwise arrive as the literal template (community.hashi_vault#434).
+        """
+        names = set(name for definition in self.option_definitions.values() for name in _var_names(definition))
+        return dict((name, self._templar.template(variables[name])) for name in names if name in variables)
+
+    def _credential_levels(self, keywords, connection_variables):
+        """Where token, client_id and client_secret were set: keyword, then Ansible variable, then environment."""
+        by_variable, by_environment = {}, {}
+        for name in CREDENTIALS:
+            variable = next((var for var in _var_names(self.option_definitions[name]) if var in connection_variables), None)
+            if variable:
+                by_variable[name] = connection_variables[variable]
+            # The configuration manager reads the environment as the option's documentation declares it.
+            value, origin = C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name)
+            if str(origin).startswith('env'):
+                by_environment[name] = value
+        return [CredentialLevel(lambda name: 'the lookup keyword %s' % name, dict((name, keywords.get(name)) for name in CREDENTIALS)),
+                CredentialLevel(lambda name: 'the Ansible variable runai_%s' % name, by_variable),
+                CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name], by_environment)]
+
+
+def _var_names(definition):
+    return [entry['name'] for entry in definition.get('vars') or [] if isinstance(entry, dict) and 'name' in entry]
+
+
+def _refuse_unknown_keywords(keywords):
+    # A mistyped keyword (node_pool=, workload=) must not silently widen the scope to every pod of the tenant.
+    unknown = sorted(name for name in keywords if name not in OPTION_NAMES)
+    if unknown:
+        raise AnsibleLookupError('%s %s not %s of the runai_pods lookup; valid options: %s' % (
+            ', '.join(unknown), 'is' if len(unknown) == 1 else 'are', 'an option' if len(unknown) == 1 else 'options',
+            ', '.join(sorted(OPTION_NAMES))))
 
 
 def _term_label(index, text):

@@ -123,7 +123,7 @@ EXAMPLES = r'''
 
 - name: Show the latest value per GPU
   ansible.builtin.debug:
-    msg: "GPU {{ item.labels.gpu }}: {{ (item['values'] | last).value | filesize }}"
+    msg: "GPU {{ item.labels.gpu }}: {{ ((item['values'] | last).value / 1024 ** 3) | round(1) }} GiB"
   loop: "{{ gpu_memory.measurements }}"
 
 - name: Same connection for every Run:ai module

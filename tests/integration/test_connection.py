@@ -105,7 +105,8 @@ BAD_INPUTS = [
     (dict(legacy_endpoint=True, cluster_id=UUID, filter_by=['nodeName==a']),
      'filter_by cannot be honoured by legacy_endpoint (the deprecated path takes no parameters)'),
     (dict(base_url='run.ai'), "base_url 'run.ai' must start with https:// (or http://) and name a host, such as https://mytenant.run.ai"),
-    (dict(token='abc'), 'token and client_id/client_secret are mutually exclusive; authenticate one way'),
+    (dict(token='abc'), 'token and client_id/client_secret are mutually exclusive; authenticate one way (token from the task option '
+                        'token; client_id from the task option client_id; client_secret from the task option client_secret)'),
     (dict(timeout=0), 'timeout must be a number of seconds greater than 0, got 0.0'),
 ]
 

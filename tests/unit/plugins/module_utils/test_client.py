@@ -325,17 +325,20 @@ def options(**overrides):
 
 
 @pytest.mark.parametrize('overrides, expected', [
-    (dict(base_url=None), 'base_url is required: set it, or the RUNAI_BASE_URL environment variable'),
+    (dict(base_url=None), 'base_url is required: set it through the base_url option, or the RUNAI_BASE_URL environment variable'),
     (dict(base_url='tenant.run.ai'), "base_url 'tenant.run.ai' must start with https:// (or http://) and name a host, such as https://mytenant.run.ai"),
     (dict(base_url='https://tenant.run.ai/api/v1'),
      "base_url 'https://tenant.run.ai/api/v1' must be the address of the control plane only, without a path, query or user, "
      "such as https://mytenant.run.ai"),
     (dict(base_url='https://tenant.run.ai:99999'), "base_url 'https://tenant.run.ai:99999' is not a URL, such as https://mytenant.run.ai"),
-    (dict(token='tok'), 'token and client_id/client_secret are mutually exclusive; authenticate one way'),
-    (dict(client_id=None, client_secret=None), 'No credentials: set client_id and client_secret, or token '
-     '(or the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)'),
-    (dict(client_secret=None), 'client_secret is required with client_id'),
-    (dict(client_id=''), 'client_id is required with client_secret'),
+    (dict(token='tok'), 'token and client_id/client_secret are mutually exclusive; authenticate one way (token from the token option; '
+     'client_id from the client_id option; client_secret from the client_secret option)'),
+    (dict(client_id=None, client_secret=None), 'No credentials: set client_id and client_secret, or token (as options, '
+     'or through the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)'),
+    (dict(client_secret=None), 'client_secret is required with client_id (client_id from the client_id option); '
+     'set it through the client_secret option, or the RUNAI_CLIENT_SECRET environment variable'),
+    (dict(client_id=''), 'client_id is required with client_secret (client_secret from the client_secret option); '
+     'set it through the client_id option, or the RUNAI_CLIENT_ID environment variable'),
     (dict(timeout=0.0), 'timeout must be a number of seconds greater than 0, got 0.0'),
     (dict(timeout=-5.0), 'timeout must be a number of seconds greater than 0, got -5.0'),
     (dict(retries=-1), 'retries must be an integer of 0 or more, got -1'),
