@@ -35,22 +35,43 @@ class CredentialLevel:
         self.values = dict((name, value) for name, value in values.items() if value)
 
 
-def _module_ways(name):
-    env = ENVIRONMENT.get(name)
-    return 'the %s option' % name + (' or the %s environment variable' % env if env else '')
+class Sources:
+    """How a plugin's user sets a connection option (its own option, an Ansible variable, the environment), for messages."""
+
+    def __init__(self, option_word='option', variables=False):
+        self.option_word = option_word
+        self.variables = variables
+
+    def ways(self, name):
+        ways = ['the %s %s' % (name, self.option_word)]
+        if self.variables:
+            ways.append('the runai_%s variable' % name)
+        if name in ENVIRONMENT:
+            ways.append('the %s environment variable' % ENVIRONMENT[name])
+        return ', or '.join(ways)
+
+    def credential_ways(self):
+        ways = ['as %ss' % self.option_word]
+        if self.variables:
+            ways.append('through the runai_client_id and runai_client_secret, or runai_token variables')
+        ways.append('through the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables')
+        return ', or '.join(ways)
 
 
-def client_from_options(get, credential_levels=None, ways=_module_ways, **client_arguments):
+MODULE_SOURCES = Sources()
+
+
+def client_from_options(get, credential_levels=None, sources=MODULE_SOURCES, **client_arguments):
     """A RunaiClient from the connection options read through `get(name)`; RunaiError if they are wrong.
 
     `credential_levels` lists where token, client_id and client_secret were set, strongest first (a
-    plugin's adapter knows its sources; without them, `get` is the only level). `ways(name)` says how a
+    plugin's adapter knows its sources; without them, `get` is the only level). `sources` says how a
     user sets an option, for the messages about a missing one. Every plugin words every mistake alike.
     """
-    base_url = check_base_url(get('base_url'), ways)
+    base_url = check_base_url(get('base_url'), sources)
     if credential_levels is None:
         credential_levels = [CredentialLevel(lambda name: 'the %s option' % name, dict((name, get(name)) for name in CREDENTIALS))]
-    credentials = resolve_credentials(credential_levels, ways)
+    credentials = resolve_credentials(credential_levels, sources)
     timeout = get('timeout')
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise RunaiError('timeout must be a number of seconds greater than 0, got %s' % shown(timeout))
@@ -63,7 +84,7 @@ def client_from_options(get, credential_levels=None, ways=_module_ways, **client
                        timeout=float(timeout), retries=retries, **dict(credentials, **client_arguments))
 
 
-def resolve_credentials(levels, ways=_module_ways):
+def resolve_credentials(levels, sources=MODULE_SOURCES):
     """{'token': ...} or {'client_id': ..., 'client_secret': ...} from the strongest level that sets any.
 
     What a stronger level sets wins over a weaker one, so a token given in the task is used although an
@@ -79,12 +100,11 @@ def resolve_credentials(levels, ways=_module_ways):
                 raise RunaiError('token and client_id/client_secret are mutually exclusive; authenticate one way (token from %s; %s)' % (
                     level.describe('token'), '; '.join('%s from %s' % (name, level.describe(name)) for name in clients)))
             return {'token': level.values['token']}
-        return _client_credentials(levels[position:], ways)
-    raise RunaiError('No credentials: set client_id and client_secret, or token (through %s; or %s and %s)' % (
-        ways('token'), ways('client_id'), ways('client_secret')))
+        return _client_credentials(levels[position:], sources)
+    raise RunaiError('No credentials: set client_id and client_secret, or token (%s)' % sources.credential_ways())
 
 
-def _client_credentials(levels, ways):
+def _client_credentials(levels, sources):
     found = {}
     for level in levels:
         for name in ('client_id', 'client_secret'):
@@ -93,7 +113,7 @@ def _client_credentials(levels, ways):
     for missing, present in (('client_secret', 'client_id'), ('client_id', 'client_secret')):
         if missing not in found:
             raise RunaiError('%s is required with %s (%s from %s); set it through %s' % (
-                missing, present, present, found[present][1], ways(missing)))
+                missing, present, present, found[present][1], sources.ways(missing)))
     return dict((name, value) for name, (value, _where) in found.items())
 
 
@@ -114,10 +134,10 @@ def check_ca_path(ca_path):
     return ca_path
 
 
-def check_base_url(base_url, ways=_module_ways):
+def check_base_url(base_url, sources=MODULE_SOURCES):
     """The base URL without a trailing slash; RunaiError unless it is scheme://host[:port]."""
     if not base_url:
-        raise RunaiError('base_url is required: set it through %s' % ways('base_url'))
+        raise RunaiError('base_url is required: set it through %s' % sources.ways('base_url'))
     example = ', such as https://mytenant.run.ai'
     try:
         parts = urlsplit(base_url)
