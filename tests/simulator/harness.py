@@ -83,7 +83,29 @@ class Simulator:
         return self.admin('GET', 'inventory' if workloads else 'inventory?workloads=false')
 
     def reset(self):
+        """Clear faults and the request log, and undo every pod change: the generated world again."""
         self.admin('POST', 'reset')
+
+    # -- pod lifecycle (docs/simulator.md, "Pod lifecycle") -------------------------------------------
+    def set_pod(self, pod_id, **fields):
+        """Change a pod: any of k8sPhase, nodeName, currentNodePool (None for null); returns the pod as rendered."""
+        return self.admin('POST', 'pods/' + pod_id, fields)['pod']
+
+    def add_workload(self, pods=1, k8s_phase='Pending', workload_id=None, cluster_id=None, node_pool=None, name=None):
+        """A new workload with `pods` pods; returns {"workload": {"id", "name", "clusterId"}, "pods": [...]}."""
+        body = {'pods': pods, 'k8sPhase': k8s_phase}
+        for key, value in (('id', workload_id), ('clusterId', cluster_id), ('nodePool', node_pool), ('name', name)):
+            if value is not None:
+                body[key] = value
+        return self.admin('POST', 'workloads', body)
+
+    def add_pods(self, workload_id, count=1, k8s_phase='Pending'):
+        """`count` new pods in an existing workload; returns them as rendered."""
+        return self.admin('POST', 'workloads/%s/pods' % workload_id, {'count': count, 'k8sPhase': k8s_phase})['pods']
+
+    def delete_pod(self, pod_id):
+        """Delete a pod (deletedAt and updatedAt become now); returns it as rendered."""
+        return self.admin('DELETE', 'pods/' + pod_id)['pod']
 
     def stop(self):
         """SIGTERM, then wait; returns the exit code (0 on a clean stop)."""

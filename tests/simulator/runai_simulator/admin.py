@@ -1,23 +1,80 @@
-"""The /_sim/ admin paths: faults, token expiry, the request log, the inventory, reset. No auth, no log, no faults."""
+"""The /_sim/ admin paths: faults, token expiry, the request log, the inventory, pod lifecycle changes, reset.
+
+No auth, no log, no faults.
+"""
 
 import json
+import re
 import threading
 
+from .changes import ChangeError
 from .faults import FaultError
 from .inventory import build_inventory
 from .messages import JSON_TYPE, Response, json_response
+from .model import PHASES
+from .params import UUID_PATTERN
+
+# Pods one admin call may create: plenty for a test, and a typo such as 1e9 fails instead of eating memory.
+MAX_NEW_PODS = 100000
 
 
 def _error(status, message):
     return json_response(status, {'code': status, 'message': message})
 
 
+def _json_object(request, allowed):
+    """The request body as a dict with only `allowed` keys; an empty body is an empty object."""
+    try:
+        document = json.loads(request.body.decode('utf-8') or '{}')
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ChangeError(400, 'The body must be a JSON object: %s' % exc) from exc
+    if not isinstance(document, dict):
+        raise ChangeError(400, 'The body must be a JSON object, not %s' % type(document).__name__)
+    unknown = sorted(set(document) - set(allowed))
+    if unknown:
+        raise ChangeError(400, 'Unknown key %s in the body; the keys are %s' % (', '.join(unknown), ', '.join(allowed)))
+    return document
+
+
+def _phase(document, default=None):
+    phase = document.get('k8sPhase', default)
+    if phase is not None and phase not in PHASES:
+        raise ChangeError(400, 'Invalid k8sPhase %r: must be one of %s' % (phase, ', '.join(PHASES)))
+    return phase
+
+
+def _name_or_null(document, key):
+    """A non-empty string or null; `()` when the key is absent (nothing to change)."""
+    if key not in document:
+        return ()
+    value = document[key]
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ChangeError(400, 'Invalid %s %r: must be a non-empty string or null' % (key, value))
+    return value
+
+
+def _optional_text(document, key):
+    value = document.get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ChangeError(400, 'Invalid %s %r: must be a non-empty string' % (key, value))
+    return value
+
+
+def _pod_count(document, key):
+    value = document.get(key, 1)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NEW_PODS:
+        raise ChangeError(400, 'Invalid %s %r: must be an integer from 0 to %d' % (key, value, MAX_NEW_PODS))
+    return value
+
+
 class AdminApi:
-    def __init__(self, world, faults, request_log, issuer):
+    def __init__(self, world, faults, request_log, issuer, changes, renderer):
         self.world = world
         self.faults = faults
         self.request_log = request_log
         self.issuer = issuer
+        self.changes = changes
+        self.renderer = renderer
         self._inventory_bodies = {}
         self._inventory_lock = threading.Lock()
         self.routes = {
@@ -31,13 +88,31 @@ class AdminApi:
             ('POST', '/_sim/reset'): self.reset,
             ('GET', '/_sim/health'): self.health,
         }
+        # Paths with an id in them: (method, pattern, readable form, handler(request, id)).
+        self.id_routes = [
+            ('POST', re.compile('^/_sim/pods/([^/]+)$'), '/_sim/pods/{podId}', self.set_pod),
+            ('DELETE', re.compile('^/_sim/pods/([^/]+)$'), '/_sim/pods/{podId}', self.delete_pod),
+            ('POST', re.compile('^/_sim/workloads/([^/]+)/pods$'), '/_sim/workloads/{workloadId}/pods', self.add_pods),
+        ]
+        self.routes[('POST', '/_sim/workloads')] = self.add_workload
 
     def handle(self, request):
-        handler = self.routes.get((request.method, request.path.rstrip('/')))
+        path = request.path.rstrip('/')
+        handler = self.routes.get((request.method, path))
+        arguments = ()
         if handler is None:
-            known = sorted('%s %s' % route for route in self.routes)
+            for method, pattern, _template, id_handler in self.id_routes:
+                found = pattern.match(path)
+                if found is not None and method == request.method:
+                    handler, arguments = id_handler, found.groups()
+                    break
+        if handler is None:
+            known = sorted(['%s %s' % route for route in self.routes] + ['%s %s' % (method, template) for method, _pattern, template, _handler in self.id_routes])
             return _error(404, 'No admin path %s %s; known: %s' % (request.method, request.path, '; '.join(known)))
-        return handler(request)
+        try:
+            return handler(request, *arguments)
+        except ChangeError as exc:
+            return _error(exc.status, str(exc))
 
     def list_faults(self, request):
         del request
@@ -76,19 +151,57 @@ class AdminApi:
     def inventory(self, request):
         """The inventory; `?workloads=false` leaves out the workload list (tens of MB at 200,000 pods)."""
         with_workloads = (request.params.get('workloads') or ['true'])[0].lower() != 'false'
-        # Built on first use and kept: at 200,000 pods it takes a moment, and the data never changes.
-        with self._inventory_lock:
-            body = self._inventory_bodies.get(with_workloads)
+        # Built on first use and kept until the pods change: at 200,000 pods it takes a moment.
+        with self._inventory_lock, self.world.lock:
+            key = (self.world.view.generation, with_workloads)
+            body = self._inventory_bodies.get(key)
             if body is None:
                 document = build_inventory(self.world, with_workloads)
-                body = self._inventory_bodies[with_workloads] = json.dumps(document, separators=(',', ':')).encode()
+                body = json.dumps(document, separators=(',', ':')).encode()
+                self._inventory_bodies = {cached: text for cached, text in self._inventory_bodies.items() if cached[0] == key[0]}
+                self._inventory_bodies[key] = body
         return Response(200, body, JSON_TYPE)
 
     def reset(self, request):
         del request
         self.faults.clear()
         self.request_log.clear()
+        self.changes.reset()
         return json_response(200, {'faults': [], 'requests': []})
+
+    # -- pod lifecycle ------------------------------------------------------------------------------
+    def _pods_text(self, pods):
+        return '[' + ','.join(self.renderer.brief(pod) for pod in pods) + ']'
+
+    def _pod_answer(self, pod):
+        return Response(200, ('{"pod":%s}' % self.renderer.brief(pod)).encode('utf-8'), JSON_TYPE)
+
+    def set_pod(self, request, pod_id):
+        document = _json_object(request, ('k8sPhase', 'nodeName', 'currentNodePool'))
+        pod = self.changes.set_pod(pod_id, phase=_phase(document), node_name=_name_or_null(document, 'nodeName'),
+                                   node_pool=_name_or_null(document, 'currentNodePool'))
+        return self._pod_answer(pod)
+
+    def delete_pod(self, request, pod_id):
+        del request
+        return self._pod_answer(self.changes.delete_pod(pod_id))
+
+    def add_workload(self, request):
+        document = _json_object(request, ('id', 'pods', 'k8sPhase', 'clusterId', 'nodePool', 'name'))
+        workload_id = _optional_text(document, 'id')
+        if workload_id is not None and not UUID_PATTERN.match(workload_id):
+            raise ChangeError(400, 'Invalid id %r: must be a UUID' % workload_id)
+        workload, pods = self.changes.add_workload(
+            _pod_count(document, 'pods'), _phase(document, 'Pending'), workload_id=workload_id,
+            cluster_id=_optional_text(document, 'clusterId'), node_pool=_optional_text(document, 'nodePool'),
+            name=_optional_text(document, 'name'))
+        summary = json.dumps({'id': workload.id, 'name': workload.name, 'clusterId': workload.cluster.id}, separators=(',', ':'))
+        return Response(200, ('{"workload":%s,"pods":%s}' % (summary, self._pods_text(pods))).encode('utf-8'), JSON_TYPE)
+
+    def add_pods(self, request, workload_id):
+        document = _json_object(request, ('count', 'k8sPhase'))
+        pods = self.changes.add_pods(workload_id, _pod_count(document, 'count'), _phase(document, 'Pending'))
+        return Response(200, ('{"pods":%s}' % self._pods_text(pods)).encode('utf-8'), JSON_TYPE)
 
     @staticmethod
     def health(request):

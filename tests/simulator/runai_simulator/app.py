@@ -10,6 +10,7 @@ import time
 
 from .admin import AdminApi
 from .api import ControlPlaneApi
+from .changes import WorldChanges
 from .faults import FaultQueue
 from .pods_api import PodsApi
 from .query import PodIndex
@@ -29,10 +30,11 @@ class Simulator:
         # Never logged nor stored anywhere but here and in the ready line: secret-leak scans look for it.
         self.client_secret = secrets.token_urlsafe(32)
         self.issuer = TokenIssuer(options.client_id, self.client_secret, options.token_ttl, self.world.tenant_id)
-        self.api = ControlPlaneApi(PodsApi(self.world, PodIndex(self.world), PodRenderer(self.world)), self.issuer)
+        renderer = PodRenderer(self.world)
+        self.api = ControlPlaneApi(PodsApi(self.world, PodIndex(self.world), renderer), self.issuer)
         self.faults = FaultQueue()
         self.request_log = RequestLog()
-        self.admin = AdminApi(self.world, self.faults, self.request_log, self.issuer)
+        self.admin = AdminApi(self.world, self.faults, self.request_log, self.issuer, WorldChanges(self.world), renderer)
         self.latency_seconds = options.latency_ms / 1000.0
         self.ca_path = None
         self._tls_directory = None

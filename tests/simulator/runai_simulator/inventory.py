@@ -79,7 +79,7 @@ def _examples(world, pools):
 
 
 def build_inventory(world, with_workloads=True):
-    live_pods = [pod for pod in world.pods if pod.deleted_ms is None]
+    live_pods = world.view.live
     pools = _pools(world, live_pods)
     inventory = {
         'seed': world.seed,

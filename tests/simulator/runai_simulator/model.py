@@ -81,14 +81,23 @@ class Workload:
     pods: list = dataclasses.field(default_factory=list)
 
 
+def default_order(pod):
+    """The API's order without sortBy: createdAt, then id."""
+    return (pod.created_ms, pod.id)
+
+
 class Pod:
-    """One pod's facts; its JSON is rendered on first use (see render.py)."""
-    __slots__ = ('index', 'id', 'name', 'workload', 'cluster_id', 'workload_id', 'revision_id',
+    """One pod's facts; its JSON is rendered on first use (see render.py).
+
+    Once the world is built a pod is never changed in place: a change makes a new Pod (evolve())
+    that replaces the old one, so a request rendering the old one still sees one consistent pod,
+    and the JSON cached on the old object can never be served for the new state.
+    """
+    __slots__ = ('id', 'name', 'workload', 'cluster_id', 'workload_id', 'revision_id',
                  'node', 'node_name', 'node_pool', 'phase', 'created_ms', 'started_ms',
-                 'completed_ms', 'deleted_ms', 'phase_updated_ms', 'updated_ms', 'first_gpu')
+                 'completed_ms', 'deleted_ms', 'phase_updated_ms', 'updated_ms', 'first_gpu', 'brief_json')
 
     def __init__(self, workload, pod_id, name, phase):
-        self.index = -1                     # position in the default order, set once all pods exist
         self.id = pod_id
         self.name = name
         self.workload = workload
@@ -106,6 +115,22 @@ class Pod:
         self.phase_updated_ms = 0
         self.updated_ms = 0
         self.first_gpu = 0
+        self.brief_json = None              # the rendered brief JSON text, filled on first use
+
+    def evolve(self, **changes):
+        """A copy with `changes` (attribute -> value) applied and nothing rendered yet."""
+        twin = Pod.__new__(Pod)
+        for name in Pod.__slots__:
+            setattr(twin, name, getattr(self, name))
+        twin.brief_json = None
+        for name, value in changes.items():
+            setattr(twin, name, value)
+        return twin
+
+    def latest_ms(self):
+        """Its latest timestamp: a change is never dated before it, whatever the wall clock says."""
+        return max(stamp for stamp in (self.created_ms, self.started_ms, self.completed_ms, self.deleted_ms,
+                                       self.phase_updated_ms, self.updated_ms) if stamp is not None)
 
     def place(self, node, first_gpu):
         self.node = node

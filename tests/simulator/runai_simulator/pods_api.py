@@ -124,10 +124,15 @@ class PodsApi:
         cluster = self.world.clusters_by_id.get(cluster_uuid.lower())
         if cluster is None:
             raise ApiError(404, 'Cluster %s not found' % cluster_uuid, legacy=True)
-        body = self._legacy_bodies.get(cluster.id)
+        view = self.world.view
+        # Kept per generation of the pods: an admin change makes a new one.
+        key = (view.generation, cluster.id)
+        body = self._legacy_bodies.get(key)
         if body is None:
-            pods = [pod for pod in self.index.live if pod.cluster_id == cluster.id]
-            body = self._legacy_bodies[cluster.id] = ('[' + ','.join(to_json(legacy_document(pod)) for pod in pods) + ']').encode()
+            pods = [pod for pod in view.live if pod.cluster_id == cluster.id]
+            body = ('[' + ','.join(to_json(legacy_document(pod)) for pod in pods) + ']').encode()
+            self._legacy_bodies = {cached: text for cached, text in self._legacy_bodies.items() if cached[0] == view.generation}
+            self._legacy_bodies[key] = body
         return Response(200, body, JSON_TYPE)
 
 

@@ -1,11 +1,10 @@
 """Selecting pods: deleted/completed/filters/search, then ordering, with the result cached per query.
 
 Paging through one query asks for the same selection again and again with another offset, so
-the ordered list is computed once and kept (a small LRU); the data never changes after start-up.
+the ordered list is computed once and kept (a small LRU), until an admin path changes the pods.
 """
 
 import collections
-import threading
 
 from .filters import sort_key
 
@@ -38,19 +37,26 @@ def matches_search(term):
 class PodIndex:
     def __init__(self, world):
         self.world = world
-        self.live = [pod for pod in world.pods if pod.deleted_ms is None]
-        self.deleted = [pod for pod in world.pods if pod.deleted_ms is not None]
         self._cache = collections.OrderedDict()
-        self._lock = threading.Lock()
+        self._generation = world.view.generation
+
+    @property
+    def live(self):
+        return self.world.view.live
 
     def select(self, pod_query):
         key = pod_query.cache_key()
-        # One lock for all: selections are CPU-bound under the GIL anyway, and concurrent
-        # requests for the same new query then compute it once instead of once each.
-        with self._lock:
+        # The world's lock: selections are CPU-bound under the GIL anyway, concurrent requests for the
+        # same new query then compute it once instead of once each, and no change lands mid-selection.
+        with self.world.lock:
+            view = self.world.view
+            if view.generation != self._generation:
+                # The pods changed (an admin path): every cached selection is stale.
+                self._cache.clear()
+                self._generation = view.generation
             selected = self._cache.get(key)
             if selected is None:
-                selected = self._compute(pod_query)
+                selected = self._compute(pod_query, view)
                 self._cache[key] = selected
                 if len(self._cache) > CACHE_ENTRIES:
                     self._cache.popitem(last=False)
@@ -58,14 +64,14 @@ class PodIndex:
                 self._cache.move_to_end(key)
         return selected
 
-    def _base(self, pod_query):
+    def _base(self, pod_query, view):
         if pod_query.workload_id is None:
-            return self.deleted if pod_query.deleted else self.live
+            return view.deleted if pod_query.deleted else view.live
         pods = self.world.workloads_by_id[pod_query.workload_id].pods
         return [pod for pod in pods if (pod.deleted_ms is not None) == pod_query.deleted]
 
-    def _compute(self, pod_query):
-        pods = self._base(pod_query)
+    def _compute(self, pod_query, view):
+        pods = self._base(pod_query, view)
         if pod_query.completed == 'true':
             pods = [pod for pod in pods if pod.completed_ms is not None]
         elif pod_query.completed == 'false':

@@ -1,9 +1,11 @@
 """The whole simulated control plane, generated from a seed: build_world() is the only entry point."""
 
+import collections
 import random
+import threading
 
 from . import catalog, lifecycles
-from .model import Workload
+from .model import Workload, default_order
 from .pods import PodFactory
 from .resources import choose_pool, draw_resources, weighted_choice
 from .topology import build_clusters, build_projects, new_uuid
@@ -22,8 +24,16 @@ def _lacks_advanced_metrics(node):
     return not node.advanced_metrics
 
 
+class PodsView(collections.namedtuple('PodsView', 'generation pods live deleted')):
+    """The pod lists at one moment, each in the default order (createdAt, then id).
+
+    A change builds new lists and swaps the whole view in one assignment: a reader that took the
+    view keeps consistent lists, and `generation` (never reused) keys every cache built on them.
+    """
+
+
 class World:
-    """Everything generated, in the default order (createdAt, then id), with the indexes the API needs."""
+    """Everything generated, with the indexes the API needs; admin changes go through lifecycle.py."""
 
     def __init__(self, seed, anchor_ms, clusters, projects, workloads, pods, special):
         self.seed = seed
@@ -33,15 +43,22 @@ class World:
         self.projects = projects
         self.workloads = workloads
         self.special = special
-        pods.sort(key=lambda pod: (pod.created_ms, pod.id))
-        for index, pod in enumerate(pods):
-            pod.index = index
-        self.pods = pods
+        pods.sort(key=default_order)
+        self.view = PodsView(0, pods, [pod for pod in pods if pod.deleted_ms is None],
+                             [pod for pod in pods if pod.deleted_ms is not None])
         self.pods_by_id = {pod.id: pod for pod in pods}
         self.workloads_by_id = {workload.id: workload for workload in workloads}
         self.clusters_by_id = {cluster.id: cluster for cluster in clusters}
+        self.nodes_by_name = {node.name: node for cluster in clusters for pool in cluster.pools for node in pool.nodes}
         for workload in workloads:
-            workload.pods.sort(key=lambda pod: pod.index)
+            workload.pods.sort(key=default_order)
+        # Held by every change and by every computation that reads more than one of the structures
+        # above (a selection, the inventory), so that none of them sees half a change.
+        self.lock = threading.RLock()
+
+    @property
+    def pods(self):
+        return self.view.pods
 
 
 class WorldBuilder:
