@@ -126,3 +126,24 @@ def test_a_ca_path_that_is_not_pem_says_so(tls_simulator, tmp_path):
     run = run_tasks([{'name': 'der', MODULE: dict(connection(tls_simulator, ca_path=str(not_pem)), max_pods=1)}])
     assert run['der']['msg'] == ("ca_path '%s' is not a PEM bundle: it holds no \"-----BEGIN CERTIFICATE-----\" block "
                                  "(it must be a PEM bundle of the CA that signed the server certificate)" % not_pem)
+
+
+def test_credentials_from_the_environment_and_templated_variables_stay_secret(sim, secret_scan):
+    token = obtain_token(sim)
+    sim.clear_requests()
+    tasks = [
+        {'name': 'awx credential', MODULE: {'max_pods': 2}},
+        {'name': 'task token over awx', MODULE: {'token': token, 'max_pods': 1}},
+        {'name': 'wrong secret in env', MODULE: {'max_pods': 1, 'client_secret': sim.client_secret + 'x'}},
+        {'name': 'conflict', MODULE: {'max_pods': 1, 'token': token, 'client_id': sim.client_id}},
+        lookup_task('vault lookup', "query('runai.platform.runai_pods', max_pods=2, fields=['id'])"),
+        lookup_task('vault lookup failure', "query('runai.platform.runai_pods', 'nodeName')"),
+    ]
+    play_vars = {'vault_runai_client_secret': sim.client_secret, 'runai_client_secret': '{{ vault_runai_client_secret }}',
+                 'runai_client_id': sim.client_id, 'runai_base_url': sim.base_url}
+    run = run_tasks(tasks, env=awx_environment(sim), play_vars=play_vars, verbosity=4)
+    assert run['awx credential']['count'] == 2 and run['task token over awx']['count'] == 1
+    assert len(value(run, 'vault lookup')) == 2 and run['vault lookup failure']['failed']
+    assert run['wrong secret in env']['failed'] and run['conflict']['failed']
+    secret_scan(run, sim)
+    assert token not in run.everything
