@@ -4,7 +4,7 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""The one HTTP client of the collection: session, authentication, retries, error mapping, paging.
+"""The one HTTP client of the collection: session, authentication, retries, error mapping.
 
 It never imports Ansible. Every failure leaves it as a RunaiError whose text is one sentence in the
 user's terms; modules turn it into fail_json, the lookup into AnsibleLookupError.
@@ -19,10 +19,11 @@ import random
 import re
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
+from ansible_collections.runai.platform.plugins.module_utils import _pager
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE
 
 try:
     import requests
@@ -282,105 +283,13 @@ class RunaiClient:
 
     # -- paging -------------------------------------------------------------------------------
 
-    def paginate(self, path, params, item_key, offset=0, page_size=500, max_items=None, not_found=None):
-        """Every item of a paged list, following `next` from `offset`, at most `max_items`, none twice.
+    def paginate(self, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_SIZE, max_items=None, not_found=None):
+        """Every item of a paged list: see _pager.paginate."""
+        return _pager.paginate(self, path, params, item_key, offset=offset, page_size=page_size, max_items=max_items, not_found=not_found)
 
-        After the first page shows there is more, the following pages are fetched concurrently by
-        a small pool on the same keep-alive session (on a real network each page is mostly waiting),
-        assuming `next` is offset + page_size. If an answer's `next` says otherwise, the pages
-        fetched ahead are dropped and paging continues from that `next` one page at a time.
-        """
-        limit_end = offset + max_items if max_items is not None else None
-        collector = _Collector(item_key, max_items)
-        first = self._page(path, params, offset, page_size, limit_end, not_found)
-        next_offset = collector.add(first)
-        if next_offset is None or collector.full:
-            return collector.items
-        if self.page_workers > 1:
-            next_offset = self._paginate_ahead(path, params, next_offset, page_size, limit_end, not_found, collector)
-        while next_offset is not None and not collector.full:
-            next_offset = collector.add(self._page(path, params, next_offset, page_size, limit_end, not_found))
-        return collector.items
-
-    def _paginate_ahead(self, path, params, start, page_size, limit_end, not_found, collector):
-        """Fetch pages start, start+page_size, ... with a bounded window; returns where to go on, or None."""
-        last_pages = []  # offsets of pages that answered without `next`: no page after them is asked for
-
-        def offsets():
-            position = start
-            while (limit_end is None or position < limit_end) and not (last_pages and position > min(last_pages)):
-                yield position
-                position += page_size
-
-        def fetch(page_offset):
-            page = self._page(path, params, page_offset, page_size, limit_end, not_found)
-            if isinstance(page, dict) and page.get('next') is None:
-                last_pages.append(page_offset)
-            return page
-
-        with ThreadPoolExecutor(max_workers=self.page_workers) as pool:
-            in_flight = []
-            try:
-                for page_offset in offsets():
-                    in_flight.append((page_offset, pool.submit(fetch, page_offset)))
-                    if len(in_flight) < self.page_workers:
-                        continue
-                    outcome = self._settle(in_flight.pop(0), page_size, collector)
-                    if outcome is not True:
-                        return outcome
-                while in_flight:
-                    outcome = self._settle(in_flight.pop(0), page_size, collector)
-                    if outcome is not True:
-                        return outcome
-                return None
-            finally:
-                for _offset, future in in_flight:
-                    future.cancel()
-
-    @staticmethod
-    def _settle(entry, page_size, collector):
-        """Add one fetched page; True to go on concurrently, else the offset to go on from (or None)."""
-        page_offset, future = entry
-        next_offset = collector.add(future.result())
-        if next_offset is None or collector.full:
-            return None
-        if next_offset != page_offset + page_size:
-            return next_offset
-        return True
-
-    def _page(self, path, params, page_offset, page_size, limit_end, not_found):
-        if limit_end is not None:
-            page_size = min(page_size, limit_end - page_offset)
-        return self.get(path, list(params) + [('offset', page_offset), ('limit', page_size)], not_found=not_found)[1]
-
-
-class _Collector:
-    """Accumulates pages in order, dropping items already seen (offsets over a changing set repeat)."""
-
-    def __init__(self, item_key, max_items):
-        self.item_key = item_key
-        self.max_items = max_items
-        self.items = []
-        self._seen_ids = set()
-
-    @property
-    def full(self):
-        return self.max_items is not None and len(self.items) >= self.max_items
-
-    def add(self, page):
-        if not isinstance(page, dict) or not isinstance(page.get(self.item_key), list):
-            raise RunaiError('Run:ai answered a list request without a %r list' % self.item_key)
-        for item in page[self.item_key]:
-            if self.full:
-                break
-            item_id = item.get('id') if isinstance(item, dict) else None
-            if item_id is not None:
-                if item_id in self._seen_ids:
-                    continue
-                self._seen_ids.add(item_id)
-            self.items.append(item)
-        next_offset = page.get('next')
-        return next_offset if isinstance(next_offset, int) and not isinstance(next_offset, bool) else None
+    def iter_pages(self, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_SIZE, max_items=None, not_found=None):
+        """Each page's new items in order, for callers that summarise a page and drop it: see _pager.iter_pages."""
+        return _pager.iter_pages(self, path, params, item_key, offset=offset, page_size=page_size, max_items=max_items, not_found=not_found)
 
 
 def _seconds(value):

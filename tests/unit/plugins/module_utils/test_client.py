@@ -2,7 +2,9 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The HTTP client on the wire: paging, retries, backoff, re-authentication and every error message."""
+"""The HTTP client on the wire: retries, backoff, re-authentication and every error message.
+
+The pager has its own tests (test_pager.py)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -38,73 +40,6 @@ def token_then(responder, tokens=('tok-1', 'tok-2', 'tok-3')):
             return Reply(200, {'accessToken': issued.pop(0), 'idToken': 'x', 'refreshToken': 'y'})
         return responder(request)
     return respond
-
-
-def paged(pods, next_of=None):
-    """A list endpoint over `pods` honouring offset and limit; next_of(offset, limit, total) overrides `next`."""
-    def respond(request):
-        offset = int(request['params'].get('offset', ['0'])[0])
-        limit = int(request['params'].get('limit', ['50'])[0])
-        body = {'pods': pods[offset:offset + limit]}
-        following = next_of(offset, limit, len(pods)) if next_of else (offset + limit if offset + limit < len(pods) else None)
-        if following is not None:
-            body['next'] = following
-        return Reply(200, body)
-    return respond
-
-
-def pods(count):
-    return [{'id': 'pod-%05d' % index, 'name': 'pod-%d' % index} for index in range(count)]
-
-
-# -- paging ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('workers', [1, 8])
-def test_paging_follows_next_across_many_pages_in_order(server, workers):
-    server.responder = token_then(paged(pods(1234)))
-    client = make_client(server, page_workers=workers)
-    items = client.paginate(PODS_PATH, [], 'pods', page_size=100)
-    assert [item['id'] for item in items] == ['pod-%05d' % index for index in range(1234)]
-    offsets = sorted(int(request['params']['offset'][0]) for request in server.api_requests())
-    # 13 pages hold the pods; with workers, pages fetched ahead past the end cost a request each.
-    assert offsets[:13] == list(range(0, 1300, 100))
-    assert len(offsets) == 13 if workers == 1 else 13 <= len(offsets) <= 13 + workers - 1
-    assert client.request_count == len(offsets) + 1
-
-
-@pytest.mark.parametrize('workers', [1, 8])
-def test_max_pods_never_asks_past_offset_plus_max(server, workers):
-    server.responder = token_then(paged(pods(5000)))
-    client = make_client(server, page_workers=workers)
-    items = client.paginate(PODS_PATH, [], 'pods', offset=10, page_size=500, max_items=1200)
-    assert [item['id'] for item in items] == ['pod-%05d' % index for index in range(10, 1210)]
-    for request in server.api_requests():
-        offset, limit = int(request['params']['offset'][0]), int(request['params']['limit'][0])
-        assert offset < 1210 and offset + limit <= 1210
-
-
-@pytest.mark.parametrize('workers', [1, 8])
-def test_a_pod_repeated_across_pages_is_returned_once(server, workers):
-    listing = pods(300)
-    # Offsets over a changing set: the second page starts one pod early and repeats pod 99.
-    repeated = listing[:100] + listing[99:]
-    server.responder = token_then(paged(repeated))
-    items = make_client(server, page_workers=workers).paginate(PODS_PATH, [], 'pods', page_size=100)
-    assert [item['id'] for item in items] == [pod['id'] for pod in listing]
-
-
-def test_an_unexpected_next_is_followed_exactly(server):
-    # A server whose next is not offset + limit: pages fetched ahead are dropped, none is lost.
-    server.responder = token_then(paged(pods(1000), next_of=lambda offset, limit, total: offset + 50 if offset + 50 < total else None))
-    items = make_client(server, page_workers=4).paginate(PODS_PATH, [], 'pods', page_size=100)
-    assert [item['id'] for item in items] == ['pod-%05d' % index for index in range(1000)]
-
-
-def test_a_list_answer_without_pods_fails_clearly(server):
-    server.responder = token_then(lambda request: Reply(200, {'items': []}))
-    with pytest.raises(RunaiError) as failure:
-        make_client(server).paginate(PODS_PATH, [], 'pods')
-    assert str(failure.value) == "Run:ai answered a list request without a 'pods' list"
 
 
 # -- query encoding -----------------------------------------------------------------------------------

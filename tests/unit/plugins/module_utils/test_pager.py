@@ -1,0 +1,234 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The pager on the wire: the sequential and the concurrent path on the same scripted pages.
+
+Each case runs with one page worker (the sequential path) and with eight (the concurrent one) and
+checks the same expected pods, so the two paths cannot drift apart.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._pager import iter_pages
+
+from scripted_server import Reply
+
+PODS_PATH = '/api/v1/workloads/pods'
+SEQUENTIAL, CONCURRENT = 1, 8
+
+
+@pytest.fixture(params=[SEQUENTIAL, CONCURRENT], ids=['sequential', 'concurrent'])
+def workers(request):
+    return request.param
+
+
+def make_client(server, workers):
+    return RunaiClient(server.base_url, token='tok', retries=0, sleep=lambda seconds: None, page_workers=workers)
+
+
+def pods(count):
+    return [{'id': 'pod-%05d' % index, 'name': 'pod-%d' % index} for index in range(count)]
+
+
+def ids(items):
+    return [item['id'] for item in items]
+
+
+def scripted_list(listing, next_of=None, page_cap=None):
+    """A list endpoint over `listing` honouring offset and limit, answering at most `page_cap` pods.
+
+    `next` is offset + limit while pods remain, unless next_of(offset, limit, answered) says otherwise
+    (None ends the list).
+    """
+    def respond(request):
+        offset = int(request['params']['offset'][0])
+        limit = int(request['params']['limit'][0])
+        answered = listing[offset:offset + min(limit, page_cap or limit)]
+        following = next_of(offset, limit, len(answered)) if next_of else (offset + limit if offset + limit < len(listing) else None)
+        body = {'pods': answered}
+        if following is not None:
+            body['next'] = following
+        return Reply(200, body)
+    return respond
+
+
+def asked(server):
+    """(offset, limit) of every page request, in the order they were sent."""
+    return [(int(request['params']['offset'][0]), int(request['params']['limit'][0])) for request in server.api_requests()]
+
+
+def assert_window(server, start, end):
+    """No request asked for limit 0, nor for an offset at or beyond the end of the window."""
+    for offset, limit in asked(server):
+        assert limit >= 1 and start <= offset < end and offset + limit <= end, (offset, limit)
+
+
+def repeating(listing, page_size):
+    """The listing as a server over a growing set answers it: each page starts with the last pod of the page before."""
+    answered = []
+    remaining = iter(listing)
+    for pod in remaining:
+        if answered and len(answered) % page_size == 0:
+            answered.append(answered[-1])
+        answered.append(pod)
+    return answered
+
+
+# -- the whole list -------------------------------------------------------------------------------
+
+def test_many_pages_in_order(server, workers):
+    server.responder = scripted_list(pods(1234))
+    client = make_client(server, workers)
+    assert ids(client.paginate(PODS_PATH, [('deleted', True)], 'pods', page_size=100)) == ids(pods(1234))
+    offsets = sorted(offset for offset, _limit in asked(server))
+    # 13 pages hold the pods; concurrently, pages fetched ahead past the end cost a request each.
+    assert offsets[:13] == list(range(0, 1300, 100))
+    assert len(offsets) == 13 if workers == SEQUENTIAL else 13 <= len(offsets) <= 13 + CONCURRENT - 1
+    assert all(request['params']['deleted'] == ['true'] for request in server.api_requests())
+    assert client.request_count == len(offsets)
+
+
+def test_a_pod_repeated_across_pages_is_returned_once(server, workers):
+    server.responder = scripted_list(repeating(pods(300), 100))
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(pods(300))
+
+
+# -- max_pods and repeats: the window of offsets is the limit ---------------------------------------
+
+def test_max_pods_never_asks_past_offset_plus_max(server, workers):
+    server.responder = scripted_list(pods(5000))
+    items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', offset=10, page_size=500, max_items=1200)
+    assert ids(items) == ids(pods(5000)[10:1210])
+    assert_window(server, 10, 1210)
+    assert sorted(asked(server)) == [(10, 500), (510, 500), (1010, 200)]
+
+
+def test_repeats_with_max_pods_never_ask_for_limit_0_nor_past_the_window(server, workers):
+    # Pages 0, 100 and 200 (limit 50) hold 248 distinct pods: the 250th offset is never asked for, on
+    # either path, even though fewer than max_pods pods came back.
+    listing = repeating(pods(1000), 100)
+    server.responder = scripted_list(listing)
+    items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100, max_items=250)
+    assert ids(items) == ids(pods(248))
+    assert_window(server, 0, 250)
+    assert sorted(asked(server)) == [(0, 100), (100, 100), (200, 50)]
+
+
+def test_a_server_answering_more_than_the_limit_is_cut_at_max_pods(server, workers):
+    server.responder = lambda request: Reply(200, {'pods': pods(50), 'next': int(request['params']['offset'][0]) + 50})
+    items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=10, max_items=25)
+    assert ids(items) == ids(pods(25))
+    assert_window(server, 0, 25)
+
+
+def test_no_request_when_the_window_is_empty(server, workers):
+    assert make_client(server, workers).paginate(PODS_PATH, [], 'pods', max_items=0) == []
+    assert server.requests == []
+
+
+# -- answers that do not follow the plan ------------------------------------------------------------
+
+def test_short_pages_with_next_after_what_was_answered(server, workers):
+    # A gateway that caps answers at 70 pods and says so through next: every pod, once, in order.
+    listing = pods(1000)
+    server.responder = scripted_list(listing, page_cap=70,
+                                     next_of=lambda offset, limit, answered: offset + answered if offset + answered < len(listing) else None)
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(listing)
+
+
+def test_short_pages_with_next_after_the_limit(server, workers):
+    # The server answered fewer pods than asked and still says next = offset + limit: its next is followed.
+    listing = pods(1000)
+    server.responder = scripted_list(listing, page_cap=70)
+    expected = [pod for start in range(0, 1000, 100) for pod in listing[start:start + 70]]
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(expected)
+
+
+def test_a_next_that_jumps_is_followed_exactly(server, workers):
+    # next skips a page each time: the pods of pages 0, 200, 400, ... and no other.
+    listing = pods(1000)
+    server.responder = scripted_list(listing, next_of=lambda offset, limit, answered: offset + 200 if offset + 200 < len(listing) else None)
+    expected = [pod for start in range(0, 1000, 200) for pod in listing[start:start + 100]]
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(expected)
+
+
+def test_a_next_that_jumps_past_the_window_ends_it(server, workers):
+    server.responder = scripted_list(pods(1000), next_of=lambda offset, limit, answered: offset + 400)
+    items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100, max_items=500)
+    assert ids(items) == ids(pods(1000)[0:100] + pods(1000)[400:500])
+    assert_window(server, 0, 500)
+
+
+@pytest.mark.parametrize('next_of, where', [
+    (lambda offset, limit, answered: 0 if offset >= 200 else offset + limit, 'at offset 200 with next 0'),
+    (lambda offset, limit, answered: offset, 'at offset 0 with next 0'),
+    (lambda offset, limit, answered: offset + limit if offset < 300 else offset - 50, 'at offset 300 with next 250'),
+])
+def test_a_next_that_does_not_move_forward_fails_in_one_sentence(server, workers, next_of, where):
+    server.responder = scripted_list(pods(1000), next_of=next_of)
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)
+    assert str(failure.value) == ('Run:ai answered GET /api/v1/workloads/pods %s, which does not move past that offset; '
+                                  'paging stopped rather than loop forever' % where)
+    assert (failure.value.method, failure.value.path, failure.value.status) == ('GET', PODS_PATH, None)
+    assert len(server.api_requests()) <= 4 + CONCURRENT
+
+
+@pytest.mark.parametrize('next_value, shown', [('100', "'100'"), (100.0, '100.0'), (True, 'True'), ({'offset': 100}, "{'offset': 100}")])
+def test_a_next_that_is_not_an_offset_fails_in_one_sentence(server, workers, next_value, shown):
+    server.responder = lambda request: Reply(200, {'pods': pods(3), 'next': next_value})
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=3)
+    assert str(failure.value) == 'Run:ai answered GET /api/v1/workloads/pods at offset 0 with next %s, which is not an offset' % shown
+
+
+@pytest.mark.parametrize('body', [{'items': []}, {'pods': {'id': 'x'}}, ['pod'], None])
+def test_a_list_answer_without_pods_fails_clearly(server, workers, body):
+    server.responder = lambda request: Reply(200, body) if body is not None else Reply(200, raw=b'null')
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, workers).paginate(PODS_PATH, [], 'pods')
+    assert str(failure.value) == "Run:ai answered GET /api/v1/workloads/pods without a 'pods' list"
+
+
+def test_pods_without_ids_are_all_kept(server, workers):
+    listing = [{'name': 'a'}, {'name': 'a'}, {'id': ['not', 'hashable']}, {'id': ['not', 'hashable']}, 'odd']
+    server.responder = scripted_list(listing)
+    assert make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=2) == listing
+
+
+def test_a_failed_page_fails_the_read(server, workers):
+    listing = pods(1000)
+    good = scripted_list(listing)
+    server.responder = lambda request: (Reply(400, {'code': 400, 'message': 'bad offset'}) if request['params']['offset'] == ['300']
+                                        else good(request))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)
+    assert str(failure.value) == 'Run:ai API request failed: HTTP 400 from GET /api/v1/workloads/pods: bad offset'
+
+
+# -- pages handed on one by one (for callers that summarise a page and drop it) ------------------------
+
+def test_iter_pages_hands_on_each_pages_new_pods_in_order(server, workers):
+    server.responder = scripted_list(repeating(pods(300), 100))
+    client = make_client(server, workers)
+    pages = [ids(page) for page in iter_pages(client, PODS_PATH, [], 'pods', page_size=100)]
+    assert pages == [ids(pods(300)[0:100]), ids(pods(300)[100:199]), ids(pods(300)[199:298]), ids(pods(300)[298:300])]
+    # max_pods bounds the offsets asked for: the repeated pod leaves 149 pods in the window of 150.
+    assert [ids(page) for page in client.iter_pages(PODS_PATH, [], 'pods', page_size=100, max_items=150)] == [
+        ids(pods(100)), ids(pods(300)[100:149])]
+
+
+def test_closing_iter_pages_early_stops_asking(server, workers):
+    server.responder = scripted_list(pods(100000))
+    pages = iter_pages(make_client(server, workers), PODS_PATH, [], 'pods', page_size=10)
+    assert ids(next(pages)) == ids(pods(10))
+    assert ids(next(pages)) == ids(pods(20)[10:])
+    pages.close()
+    sent = len(server.api_requests())
+    assert sent <= 2 + CONCURRENT
+    assert len(server.api_requests()) == sent
