@@ -90,7 +90,9 @@ options:
     description:
       - Only ask the API for the number of pods (C(GET /api/v1/workloads/pods/count)), with the same
         O(filter_by), O(search), O(deleted), O(cluster_id) and O(workload_id); no pods are read.
-      - O(completed) and O(max_pods) (and the module's C(offset)) do not apply to it and fail when set.
+      - Every option it cannot honour fails when set - O(completed), O(max_pods), O(page_size), O(sort_by),
+        O(sort_order), O(verbosity) and O(fields), and the module's C(offset), C(pod_condition) and C(fail_condition).
+        The module's C(min_pods) works with it, judged on the count.
     type: bool
     default: false
 requirements:

@@ -4,7 +4,7 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""JMESPath expressions of `query` and `wait_for`, compiled before any request."""
+"""JMESPath expressions of `query`, `wait_for` and the gate conditions, compiled before any request."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -13,6 +13,7 @@ from ansible_collections.runai.platform.plugins.module_utils._errors import Runa
 
 try:
     import jmespath
+    from jmespath import visitor as jmespath_visitor
     HAS_JMESPATH = True
     JMESPATH_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - reported by the plugins through missing_required_lib
@@ -55,3 +56,21 @@ def evaluate(option, compiled, data):
         return compiled.search(data)
     except jmespath.exceptions.JMESPathError as exc:
         raise RunaiError('%s %s failed on the result: %s' % (option, shown(compiled.expression), _reason(exc)))
+
+
+def item_evaluator(option, compiled, describe_item):
+    """A function giving the expression's value on one item (a pod), for expressions run on every pod of every poll.
+
+    ParsedResult.search() builds a new interpreter on each call; one shared interpreter is 2-3 times
+    faster per pod (0.09 s instead of 0.24 s for k8sPhase=='Running' over 50,000 pods, docs/performance.md).
+    `describe_item(item)` names the item in the message of an expression that fails on it.
+    """
+    visit = jmespath_visitor.TreeInterpreter().visit
+    parsed = compiled.parsed
+
+    def value_of(item):
+        try:
+            return visit(parsed, item)
+        except jmespath.exceptions.JMESPathError as exc:
+            raise RunaiError('%s %s failed on %s: %s' % (option, shown(compiled.expression), describe_item(item), _reason(exc)))
+    return value_of

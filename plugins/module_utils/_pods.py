@@ -31,7 +31,8 @@ MAX_PAGE_SIZE = 500
 # Options the API's workload pods path does not take, and those the legacy path cannot honour.
 NOT_FOR_WORKLOAD = ('filter_by', 'sort_by', 'sort_order', 'verbosity', 'completed')
 NOT_FOR_LEGACY = ('filter_by', 'search', 'sort_by', 'sort_order', 'verbosity', 'completed', 'deleted', 'offset', 'page_size', 'count_only')
-NOT_FOR_COUNT = ('completed', 'offset', 'max_pods')
+# count_only reads no pod: every option about which pods, how many per page, or what each pod holds cannot be honoured.
+NOT_FOR_COUNT = ('completed', 'offset', 'max_pods', 'page_size', 'sort_by', 'sort_order', 'verbosity', 'fields')
 API_PARAMETERS = ('deleted', 'sortOrder', 'sortBy', 'filterBy', 'verbosity', 'completed', 'search')
 # The pod selection options that the runai_pods lookup shares with runai_pods_info, declared once:
 # _options.py hands them to AnsibleModule, and what they hold when unset comes from here too.
@@ -62,7 +63,7 @@ UNSET = dict((name, spec.get('default')) for name, spec in list(POD_QUERY_ARGUME
 class PodQuery:
     """A validated pod request: which path, which query parameters, and what to do client-side."""
 
-    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, not_found):
+    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, not_found, workload_id=None):
         self.path = path
         self.params = params
         self.offset = offset
@@ -73,6 +74,8 @@ class PodQuery:
         self.fields = fields
         self.query = query
         self.not_found = not_found
+        # Set when the pods of one workload are read from its own path (where a 404 means it does not exist yet).
+        self.workload_id = workload_id
 
 
 def is_set(get, name):
@@ -113,7 +116,8 @@ def read_pod_query(get, extra_filters=(), filter_label=None):
     else:
         path, params = LIST_PATH, _api_params(get, filters, API_PARAMETERS)
     return PodQuery(path, params, get('offset') or 0, get('page_size') or DEFAULT_PAGE_SIZE, get('max_pods'), count_only,
-                    False, get('fields'), _compiled(get, 'query'), "Workload '%s'" % workload_id if workload_id else None)
+                    False, get('fields'), _compiled(get, 'query'), "Workload '%s'" % workload_id if workload_id else None,
+                    workload_id if workload_id and not count_only else None)
 
 
 def _legacy_query(get, cluster_id, extra_filters):
@@ -206,25 +210,41 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def fetch_pod_result(client, pod_query, return_pods=True):
-    """One read: the result object users see (pods, count, summary, and query_result if asked)."""
+def fetch_pod_result(client, pod_query, return_pods=True, gate_check=None):
+    """One read: the result object users see (pods, count, summary, and query_result if asked).
+
+    A `gate_check` (a _gate.GateCheck) is given the pods as read, before `fields` trims them, or the count.
+    """
     with _without_cyclic_gc():
-        return _pod_result(client, pod_query, return_pods)
+        return _pod_result(client, pod_query, return_pods, gate_check)
 
 
-def _pod_result(client, pod_query, return_pods):
+def _pod_result(client, pod_query, return_pods, gate_check):
     if pod_query.count_only:
         count = count_pods(client, pod_query)
+        if gate_check is not None:
+            gate_check.add_count(count)
         result = {'pods': [], 'count': count, 'summary': empty_summary(count)}
     else:
         pods = fetch_pods(client, pod_query)
-        summary = summarize(pods, pod_query.legacy)
+        # Both take pods page by page; today a read hands them every pod at once.
+        summary = Summary(pod_query.legacy).add(pods).result()
+        if gate_check is not None:
+            gate_check.add(pods)
         pods = trim(pods, pod_query.fields)
         result = {'pods': pods, 'count': len(pods), 'summary': summary}
     if pod_query.query is not None:
         result['query_result'] = evaluate('query', pod_query.query, result)
     if not return_pods:
         result['pods'] = []
+    return result
+
+
+def empty_pod_result(pod_query):
+    """The result of a read that found no pod (a workload not created yet, while waiting for it)."""
+    result = {'pods': [], 'count': 0, 'summary': empty_summary(0)}
+    if pod_query.query is not None:
+        result['query_result'] = evaluate('query', pod_query.query, result)
     return result
 
 
@@ -239,23 +259,42 @@ _SUMMARY_KEYS = {False: ('k8sPhase', 'nodeName', 'currentNodePool', 'allocatedRe
                  True: ('phase', 'nodeId', 'nodePool', 'resourceAllocation')}
 
 
+class Summary:
+    """The result's `summary`, built page by page (`add`), holding only counts."""
+
+    def __init__(self, legacy=False):
+        self.keys = _SUMMARY_KEYS[legacy]
+        self.total = 0
+        self.by_phase = Counter()
+        self.by_node = Counter()
+        self.by_nodepool = Counter()
+        self.gpu_allocated = 0.0
+
+    def add(self, pods):
+        phase_key, node_key, pool_key, allocation_key = self.keys
+        self.total += len(pods)
+        # Counted with collections.Counter over generators: at 50,000 pods this is several times faster
+        # than a Python loop updating three dicts, and the summary is computed on every read and poll.
+        self.by_phase.update(pod.get(phase_key) or '' for pod in pods)
+        self.by_node.update(pod.get(node_key) or '' for pod in pods)
+        self.by_nodepool.update(pod.get(pool_key) or '' for pod in pods)
+        for pod in pods:
+            allocation = pod.get(allocation_key)
+            if allocation:
+                gpu = allocation.get('gpu')
+                if gpu and isinstance(gpu, (int, float)) and not isinstance(gpu, bool):
+                    self.gpu_allocated += gpu
+        return self
+
+    def result(self):
+        # Fractional GPUs add up with float noise (866.8999999999999); no allocation is finer than a thousandth.
+        return {'total': self.total, 'by_phase': dict(self.by_phase), 'by_node': dict(self.by_node),
+                'by_nodepool': dict(self.by_nodepool), 'gpu_allocated': round(float(self.gpu_allocated), 3)}
+
+
 def summarize(pods, legacy=False):
-    phase_key, node_key, pool_key, allocation_key = _SUMMARY_KEYS[legacy]
-    # Counted with collections.Counter over generators: at 50,000 pods this is several times faster
-    # than a Python loop updating three dicts, and the summary is computed on every read and poll.
-    by_phase = Counter(pod.get(phase_key) or '' for pod in pods)
-    by_node = Counter(pod.get(node_key) or '' for pod in pods)
-    by_nodepool = Counter(pod.get(pool_key) or '' for pod in pods)
-    gpu_allocated = 0
-    for pod in pods:
-        allocation = pod.get(allocation_key)
-        if allocation:
-            gpu = allocation.get('gpu')
-            if gpu and isinstance(gpu, (int, float)) and not isinstance(gpu, bool):
-                gpu_allocated += gpu
-    return {'total': len(pods), 'by_phase': dict(by_phase), 'by_node': dict(by_node), 'by_nodepool': dict(by_nodepool),
-            'gpu_allocated': gpu_allocated}
+    return Summary(legacy).add(pods).result()
 
 
 def empty_summary(count):
-    return {'total': count, 'by_phase': {}, 'by_node': {}, 'by_nodepool': {}, 'gpu_allocated': 0}
+    return {'total': count, 'by_phase': {}, 'by_node': {}, 'by_nodepool': {}, 'gpu_allocated': 0.0}

@@ -13,9 +13,13 @@ version_added: 0.1.0
 description:
   - Reads pods from the Run:ai control plane (all pods, the pods of one cluster, or of one workload),
     following the API's paging, and returns them with a summary by phase, node and node pool.
-  - With O(query) it evaluates a JMESPath expression on the result; with O(wait) it polls until
-    O(wait_for) holds, which makes it a health gate.
-  - With O(return_pods=false) every pod is still read and summarised but not returned. That is the
+  - With O(query) it evaluates a JMESPath expression on the result.
+  - It is also a health gate. O(pod_condition) must hold for every pod in scope, O(fail_condition) must hold
+    for none, and at least O(min_pods) pods must be in scope (1 by default with either condition, so an empty
+    scope never passes by accident). The module fails when the gate does not hold, and RV(gate) names the
+    offending pods. With O(wait) it polls until the gate holds, until O(fail_condition) matches (at once), or
+    until O(wait_timeout). See the collection's C(docs/gates.md).
+  - With O(return_pods=false) every pod is still read, summarised and judged, but not returned. That is the
     cheap way to gate on tens of thousands of pods, since Ansible's own cost of carrying a large
     result dominates everything else.
 author:
@@ -46,21 +50,53 @@ options:
         computed over every pod read.
     type: bool
     default: true
+  min_pods:
+    description:
+      - At least this many pods must be in scope (0 or more); fewer fails the gate, never passes it.
+      - Defaults to V(1) when O(pod_condition) or O(fail_condition) is given, so that an empty scope (a mistyped
+        node pool, a workload not created yet) fails. V(0) accepts an empty scope explicitly.
+      - With O(count_only), judged on the count the API answers (the cheapest gate there is).
+    type: int
+  pod_condition:
+    description:
+      - JMESPath expression evaluated on each pod, as the API returns it (before O(fields) trims it). The gate
+        holds only when it is true for every pod in scope, in JMESPath's sense (V(false), V(null), V(""),
+        V([]) and V({}) are false; every number, 0 included, is true). For example V(k8sPhase=='Running').
+      - Checked before any request; fails with O(count_only), which reads no pods.
+    type: str
+  fail_condition:
+    description:
+      - JMESPath expression evaluated on each pod; when it is true for any pod, the gate fails, and with
+        O(wait) it fails at once without waiting any longer. For example V(k8sPhase=='Failed').
+      - Checked before any request; fails with O(count_only), which reads no pods.
+    type: str
+  max_offenders:
+    description:
+      - How many offending pods RV(gate.offenders) lists, from 0 to 1000. RV(gate.offender_count) counts them all,
+        and the failure message names the first five whatever this is.
+    type: int
+    default: 20
   wait:
     description:
-      - Poll until O(wait_for) holds, or fail after O(wait_timeout) seconds.
+      - Poll until the gate (O(min_pods), O(pod_condition), O(fail_condition)) and O(wait_for), whichever are
+        given, hold; fail at once when O(fail_condition) matches; fail after O(wait_timeout) seconds otherwise.
+        Needs O(wait_for), O(min_pods) or O(pod_condition).
+      - While waiting, a workload of O(workload_id) that the API does not know yet (HTTP 404) is an empty scope,
+        and polling goes on. Connection errors, timeouts, 429 and 5xx that remain after O(retries) let polling go
+        on too (each poll retries afresh), and a final failure names the last one. 400, 401 and 403 end the
+        wait at once.
     type: bool
     default: false
   wait_for:
     description:
-      - JMESPath expression over the same object as O(query) (C(pods), C(count), C(summary)). The wait is
-        over when its value is true in JMESPath's sense - V(false), V(null), V(""), V([]) and V({}) are
-        false; every number, 0 included, is true. Required with O(wait), and only allowed with it.
+      - JMESPath expression over the same object as O(query) (C(pods), C(count), C(summary)), judged after the
+        gate options. The wait is over when its value is true in JMESPath's sense - V(false), V(null), V(""),
+        V([]) and V({}) are false; every number, 0 included, is true. Only allowed with O(wait).
     type: str
   wait_timeout:
     description:
-      - Seconds to wait for O(wait_for) before failing (0 or more). The failed result still holds the last
-        RV(pods), RV(summary), RV(wait_result), RV(elapsed) and RV(attempts).
+      - Seconds to wait before failing (0 or more). The failed result still holds the last
+        RV(pods), RV(summary), RV(gate), RV(wait_result), RV(elapsed) and RV(attempts).
     type: int
     default: 300
   wait_sleep:
@@ -69,9 +105,14 @@ options:
     type: int
     default: 5
 notes:
+  - "Order of judgement in one read: O(fail_condition), then O(min_pods), then O(pod_condition), then O(wait_for);
+    RV(gate.reason) names the first that did not hold."
   - The pods are read page by page, following the API's C(next); after the first page, pages are
     fetched a few at a time over one keep-alive connection pool, in order, and no pod is returned twice.
-  - The pod phase is not filterable by the API; filter on it with O(query) or O(wait_for).
+  - The pod phase is not filterable by the API; judge it with O(pod_condition) or O(fail_condition), or select
+    on it with O(query).
+  - A failed gate's result holds RV(gate) like a successful one, so a C(rescue) can branch on RV(gate.reason);
+    a failed request's result holds C(status), C(method), C(path) and C(server_message) instead.
 seealso:
   - plugin: runai.platform.runai_pods
     plugin_type: lookup
@@ -89,23 +130,44 @@ EXAMPLES = r'''
     query: "pods[?k8sPhase=='Running'] | group_by(@, &nodeName)"
   register: running
 
-- name: Gate - no Failed pod on the new node pool (reads every pod, returns only the verdict)
+- name: Gate - no Failed pod on the new node pool, and at least one pod there (reads every pod, returns the verdict)
   runai.platform.runai_pods_info:
     cluster_id: 71f69d83-ba66-4822-adf5-55ce55efd210
     filter_by:
       - currentNodepool==h100
     return_pods: false
-    query: "summary.by_phase.Failed || `0`"
-  register: gate
-  failed_when: gate.query_result > 0
+    fail_condition: "k8sPhase=='Failed'"
+    min_pods: 1
 
-- name: Wait until every pod of a training workload is Running
+- name: Wait until every pod of a training workload is Running (it may not exist yet); stop at once if one Failed
   runai.platform.runai_pods_info:
     workload_id: 5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11
+    pod_condition: "k8sPhase=='Running'"
+    fail_condition: "k8sPhase=='Failed'"
+    min_pods: 4
     wait: true
-    wait_for: "count > `0` && length(pods[?k8sPhase!='Running']) == `0`"
     wait_timeout: 600
     wait_sleep: 10
+
+- name: Branch on why a gate failed
+  block:
+    - name: No inference pod Failed or Unknown
+      runai.platform.runai_pods_info:
+        cluster_id: 71f69d83-ba66-4822-adf5-55ce55efd210
+        filter_by:
+          - workloadId==0b6a7c1e-3f2d-4e5a-9b8c-7d6e5f4a3b21
+        return_pods: false
+        fail_condition: "contains(['Failed', 'Unknown'], k8sPhase)"
+      register: inference_gate
+  rescue:
+    - name: Page the on-call engineer with the offending pods (a gate verdict, not an API error)
+      ansible.builtin.debug:
+        msg: "{{ inference_gate.msg }} - offenders: {{ inference_gate.gate.offenders | map(attribute='name') | list }}"
+      when: inference_gate.gate is defined and inference_gate.gate.reason == 'fail_condition'
+    - name: Anything else (credentials, an unreachable API, an empty scope) fails with its own message
+      ansible.builtin.fail:
+        msg: "{{ inference_gate.msg }}"
+      when: inference_gate.gate is not defined or inference_gate.gate.reason != 'fail_condition'
 
 - name: Count the deleted pods of a cluster without reading them
   runai.platform.runai_pods_info:
@@ -177,7 +239,9 @@ summary:
       type: dict
       sample: {h100: 640, a100: 1112, "": 90}
     gpu_allocated:
-      description: Sum of the GPUs allocated to the pods (C(allocatedResources.gpu)); 0 with O(count_only).
+      description:
+        - Sum of the GPUs allocated to the pods (C(allocatedResources.gpu)), always a float, rounded to three
+          decimal places (fractional GPUs add up with float noise); V(0.0) with O(count_only).
       type: float
       sample: 1318.5
 query_result:
@@ -190,8 +254,51 @@ requests:
   returned: always
   type: int
   sample: 5
+gate:
+  description:
+    - The gate's verdict at the last read, in successful and failed results alike.
+  returned: when O(min_pods), O(pod_condition) or O(fail_condition) is given
+  type: dict
+  contains:
+    held:
+      description: Whether the gate held.
+      type: bool
+      sample: false
+    reason:
+      description:
+        - V(held), or the first judgement that did not hold, in this order - V(fail_condition), V(min_pods),
+          V(pod_condition), V(wait_for).
+      type: str
+      sample: pod_condition
+    pods_checked:
+      description: Number of pods in scope at the last read (with O(count_only), the count).
+      type: int
+      sample: 16
+    offender_count:
+      description: Number of pods that match O(fail_condition) or do not satisfy O(pod_condition).
+      type: int
+      sample: 3
+    offenders:
+      description:
+        - At most O(max_offenders) offending pods (those matching O(fail_condition) first), each trimmed to
+          C(id), C(name), C(workloadId), C(k8sPhase), C(nodeName), C(currentNodePool), C(requestedNodePools),
+          C(createdAt), C(k8sPhaseUpdatedAt) (legacy pods - C(podId), C(podName), C(jobId), C(phase), C(nodeId),
+          C(nodePool), C(created)), plus C(violates) - V(fail_condition) or V(pod_condition).
+      type: list
+      elements: dict
+      sample:
+        - id: 9c1d4f2e-0b7a-4e8c-a1d3-5f6e7a8b9c01
+          name: train-0-worker-2
+          workloadId: 5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11
+          k8sPhase: Pending
+          nodeName: null
+          currentNodePool: null
+          requestedNodePools: [h100]
+          createdAt: "2026-11-27T08:14:01.877Z"
+          k8sPhaseUpdatedAt: "2026-11-27T08:14:02.113Z"
+          violates: pod_condition
 wait_result:
-  description: The last value of O(wait_for).
+  description: The last value of O(wait_for); without O(wait_for), whether the gate held.
   returned: when O(wait=true)
   type: raw
   sample: true
@@ -207,15 +314,16 @@ attempts:
   sample: 9
 '''
 
-import json
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
-from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_ARGUMENT_SPEC, is_transient, read_gate, wait_summary
+from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 from ansible_collections.runai.platform.plugins.module_utils._pods import (
-    POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query)
+    POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, empty_pod_result, fetch_pod_result, read_pod_query)
 from ansible_collections.runai.platform.plugins.module_utils._waiter import wait_until
 
 MODULE_OPTIONS = dict(
@@ -227,63 +335,94 @@ MODULE_OPTIONS = dict(
 )
 
 
-def read_wait_for(params):
-    """The compiled wait_for expression, or None without wait; RunaiError for a wrong combination."""
+def read_wait(params, gate):
+    """Check the wait options, and give the gate its compiled wait_for; RunaiError for a wrong combination."""
     if not params['wait']:
         if params['wait_for'] is not None:
             raise RunaiError('wait_for applies only with wait: true')
-        return None
-    if params['wait_for'] is None:
-        raise RunaiError('wait: true requires wait_for, the JMESPath expression to wait for')
+        return
+    if params['wait_for'] is None and params['min_pods'] is None and params['pod_condition'] is None:
+        raise RunaiError('wait: true requires wait_for, min_pods or pod_condition: what to wait for')
     if params['wait_timeout'] < 0:
         raise RunaiError('wait_timeout must be 0 or more seconds, got %d' % params['wait_timeout'])
     if params['wait_sleep'] < 1:
         raise RunaiError('wait_sleep must be 1 or more seconds, got %d' % params['wait_sleep'])
-    return compile_expression('wait_for', params['wait_for'])
+    if params['wait_for'] is not None:
+        gate.wait_for = compile_expression('wait_for', params['wait_for'])
 
 
-def gate(module, client, pod_query, wait_for):
-    """Poll until wait_for holds; on timeout fail with the last state and what did not hold."""
-    params = module.params
+def read_once(client, pod_query, gate, return_pods, waiting=False):
+    """One read and its verdict. While waiting, a workload the API does not know yet is an empty scope."""
+    check = gate.check()
+    try:
+        # wait_for sees the pods whatever return_pods says; they are dropped from the result afterwards.
+        result = fetch_pod_result(client, pod_query, return_pods or gate.wait_for is not None, gate_check=check)
+    except RunaiError as exc:
+        if not (waiting and exc.status == 404 and pod_query.workload_id):
+            raise
+        result, check.not_created = empty_pod_result(pod_query), True
+    verdict = check.verdict(result)
+    if not return_pods:
+        result['pods'] = []
+    if gate.active:
+        result['gate'] = verdict.as_result()
+    return result, verdict
+
+
+def judge_once(client, pod_query, gate, params):
+    """Without wait, one read decides: (result, failure message or None, failure details)."""
+    result, verdict = read_once(client, pod_query, gate, params['return_pods'])
+    return result, (None if verdict.held else verdict.message), {}
+
+
+def wait_for_gate(client, pod_query, gate, params):
+    """Poll until the gate holds, fail_condition matches, or wait_timeout passes; as judge_once."""
+    started, polls = time.monotonic(), []
 
     def poll():
-        # wait_for sees the pods whatever return_pods says; they are dropped from the result afterwards.
-        return fetch_pod_result(client, pod_query, return_pods=True)
+        polls.append(None)
+        return read_once(client, pod_query, gate, params['return_pods'], waiting=True)
 
-    outcome = wait_until(poll, lambda state: _holds(wait_for, state), params['wait_timeout'], params['wait_sleep'])
-    result = dict(outcome.state, wait_result=outcome.value, elapsed=outcome.elapsed, attempts=outcome.attempts)
-    if not params['return_pods']:
-        result['pods'] = []
-    if not outcome.succeeded:
-        module.fail_json(msg='wait_for %s did not hold within %d seconds (%d attempts); its last value was %s' % (
-            shown(params['wait_for']), params['wait_timeout'], outcome.attempts, cut(json.dumps(outcome.value), 300)),
-            requests=client.request_count, **result)
-    return result
-
-
-def _holds(wait_for, state):
-    value = evaluate('wait_for', wait_for, state)
-    return is_true(value), value
+    try:
+        outcome = wait_until(poll, lambda reading: (reading[1].held, reading[1]), params['wait_timeout'], params['wait_sleep'],
+                             final=lambda reading: reading[1].reason == 'fail_condition', transient=is_transient)
+    except RunaiError as exc:
+        # 400, 401, 403 and the like end the wait at once, with what the wait did so far.
+        exc.wait_fields = dict(elapsed=round(time.monotonic() - started, 3), attempts=len(polls))
+        raise
+    result, verdict = outcome.state if outcome.state is not None else (empty_pod_result(pod_query), gate.check().verdict(None))
+    result.update(wait_result=verdict.wait_for_value if gate.wait_for is not None else verdict.held,
+                  elapsed=outcome.elapsed, attempts=outcome.attempts)
+    if gate.active:
+        result['gate'] = verdict.as_result()
+    if outcome.succeeded:
+        return result, None, {}
+    failure = wait_summary(outcome.elapsed, outcome.attempts) + (verdict.message if outcome.state is not None else 'no poll succeeded')
+    if outcome.error is not None:
+        failure += '; the last error (poll %d): %s' % (outcome.error_attempt, outcome.error)
+    return result, failure, outcome.error.details() if outcome.last_poll_failed else {}
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(POD_QUERY_ARGUMENT_SPEC, POD_MODULE_ARGUMENT_SPEC, MODULE_OPTIONS), supports_check_mode=True)
+    spec = argument_spec(POD_QUERY_ARGUMENT_SPEC, POD_MODULE_ARGUMENT_SPEC, GATE_ARGUMENT_SPEC, MODULE_OPTIONS)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     require_libraries(module)
     client = None
     try:
         client = client_for_module(module)
         pod_query = read_pod_query(module.params.get)
-        wait_for = read_wait_for(module.params)
+        gate = read_gate(module.params.get, pod_query.count_only, pod_query.legacy)
+        read_wait(module.params, gate)
         if module.params['legacy_endpoint']:
             module.deprecate('legacy_endpoint reads the deprecated GET /v1/k8s/clusters/{uuid}/pods, which control planes '
                              'after 2.21 no longer serve; use cluster_id without it', version='2.0.0',
                              collection_name='runai.platform')
-        if wait_for is not None:
-            result = gate(module, client, pod_query, wait_for)
-        else:
-            result = fetch_pod_result(client, pod_query, module.params['return_pods'])
+        judge = wait_for_gate if module.params['wait'] else judge_once
+        result, failure, details = judge(client, pod_query, gate, module.params)
     except RunaiError as exc:
-        module.fail_json(msg=str(exc), requests=client.request_count if client else 0, **exc.details())
+        module.fail_json(msg=str(exc), requests=client.request_count if client else 0, **dict(exc.details(), **getattr(exc, 'wait_fields', {})))
+    if failure is not None:
+        module.fail_json(msg=failure, requests=client.request_count, **dict(result, **details))
     module.exit_json(changed=False, requests=client.request_count, **result)
 
 

@@ -188,7 +188,7 @@ def test_wait_times_out_saying_what_did_not_hold(sim):
                                wait_for="summary.by_phase.Failed == `0`")])
     result = run['gate']
     assert result['failed'] is True
-    assert result['msg'] == "wait_for 'summary.by_phase.Failed == `0`' did not hold within 2 seconds (%d attempts); its last value was false" % (
+    assert result['msg'] == 'after 2 s (%d polls): wait_for "summary.by_phase.Failed == `0`" did not hold; its last value was false' % (
         result['attempts'])
     assert result['wait_result'] is False and result['attempts'] >= 2 and result['elapsed'] >= 2
     assert result['summary']['by_phase']['Failed'] > 0 and result['pods'] == [] and result['count'] > 0

@@ -2,7 +2,7 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Pod options turned into API requests, summaries, filters, JMESPath truth and waiting."""
+"""Pod options turned into API requests, summaries, filters and JMESPath truth."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -12,8 +12,7 @@ import pytest
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._filters import parse_filter, to_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import is_true
-from ansible_collections.runai.platform.plugins.module_utils._pods import read_pod_query, summarize, trim
-from ansible_collections.runai.platform.plugins.module_utils._waiter import wait_until
+from ansible_collections.runai.platform.plugins.module_utils._pods import Summary, read_pod_query, summarize, trim
 
 WORKLOAD = '5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11'
 CLUSTER = '71f69d83-ba66-4822-adf5-55ce55efd210'
@@ -121,6 +120,12 @@ def test_legacy_endpoint_reads_the_cluster_path():
      'deleted cannot be honoured by legacy_endpoint (the deprecated path takes no parameters)'),
     (dict(count_only=True, completed=True), 'completed does not apply to count_only (the count path does not take it)'),
     (dict(count_only=True, max_pods=5), 'max_pods does not apply to count_only (the count path does not take it)'),
+    (dict(count_only=True, offset=10), 'offset does not apply to count_only (the count path does not take it)'),
+    (dict(count_only=True, page_size=100), 'page_size does not apply to count_only (the count path does not take it)'),
+    (dict(count_only=True, sort_by='createdAt'), 'sort_by does not apply to count_only (the count path does not take it)'),
+    (dict(count_only=True, sort_order='desc'), 'sort_order does not apply to count_only (the count path does not take it)'),
+    (dict(count_only=True, verbosity='full'), 'verbosity does not apply to count_only (the count path does not take it)'),
+    (dict(count_only=True, fields=['name']), 'fields does not apply to count_only (the count path does not take it)'),
     (dict(page_size=0), 'page_size must be an integer from 1 to 500, got 0'),
     (dict(page_size=501), 'page_size must be an integer from 1 to 500, got 501'),
     (dict(offset=-1), 'offset must be an integer 0 or more, got -1'),
@@ -154,6 +159,22 @@ def test_summary_counts_phases_nodes_pools_and_gpus():
                                'by_nodepool': {'h100': 2, '': 1, 'a100': 1}, 'gpu_allocated': 8.5}
 
 
+def test_gpu_allocated_is_a_float_without_noise():
+    assert summarize([{'allocatedResources': {'gpu': 0.1}}] * 3)['gpu_allocated'] == 0.3
+    whole = summarize([{'allocatedResources': {'gpu': 8}}, {'allocatedResources': {'gpu': 0}}])['gpu_allocated']
+    assert whole == 8.0 and isinstance(whole, float)
+    assert isinstance(summarize([])['gpu_allocated'], float)
+
+
+def test_summary_adds_page_by_page_to_the_same_counts():
+    pods = [{'k8sPhase': phase, 'nodeName': 'n%d' % (number % 3), 'currentNodePool': None, 'allocatedResources': {'gpu': 0.25}}
+            for number, phase in enumerate(['Running', 'Pending', 'Failed'] * 7)]
+    paged = Summary()
+    for start in range(0, len(pods), 4):
+        paged.add(pods[start:start + 4])
+    assert paged.result() == summarize(pods)
+
+
 def test_summary_of_legacy_pods_reads_the_legacy_keys():
     pods = [{'phase': 'Running', 'nodeId': 'n1', 'nodePool': 'default', 'resourceAllocation': {'gpu': 2}}]
     assert summarize(pods, legacy=True) == {'total': 1, 'by_phase': {'Running': 1}, 'by_node': {'n1': 1}, 'by_nodepool': {'default': 1},
@@ -168,40 +189,6 @@ def test_fields_keep_only_the_named_keys():
                                           (0, True), (0.0, True), ('no', True), ([0], True), ({'a': None}, True), (True, True)])
 def test_jmespath_truth(value, truth):
     assert is_true(value) is truth
-
-
-# -- waiting ------------------------------------------------------------------------------------------
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_wait_returns_as_soon_as_the_condition_holds():
-    clock = FakeClock()
-    states = iter([1, 2, 3])
-    outcome = wait_until(lambda: next(states), lambda state: (state >= 2, state), timeout=60, pause=5, clock=clock, sleep=clock.sleep)
-    assert (outcome.succeeded, outcome.value, outcome.attempts, outcome.elapsed, clock.sleeps) == (True, 2, 2, 5.0, [5])
-
-
-def test_wait_polls_once_more_at_the_deadline_then_gives_up():
-    clock = FakeClock()
-    outcome = wait_until(lambda: 'Pending', lambda state: (False, state), timeout=12, pause=5, clock=clock, sleep=clock.sleep)
-    assert (outcome.succeeded, outcome.value, outcome.attempts, outcome.elapsed, clock.sleeps) == (False, 'Pending', 4, 12.0, [5, 5, 2])
-
-
-def test_wait_with_zero_timeout_polls_once():
-    clock = FakeClock()
-    outcome = wait_until(lambda: 'x', lambda state: (False, state), timeout=0, pause=5, clock=clock, sleep=clock.sleep)
-    assert (outcome.attempts, clock.sleeps) == (1, [])
 
 
 def test_very_long_values_are_cut_in_messages():
