@@ -1,8 +1,7 @@
 """Fixtures of the simulator conformance suite: a session simulator, an API client that checks every
 answer against the public OpenAPI spec, and the spec validator itself.
 
-The spec is read from ../shared/runai-api/openapi-pods.json beside the repository (as CI lays it
-out); RUNAI_OPENAPI_SPEC overrides the path.
+The spec is the copy in tests/simulator/openapi/openapi-pods.json; RUNAI_OPENAPI_SPEC overrides the path.
 """
 
 import http.client
@@ -21,9 +20,9 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'simulator'))
 
-from harness import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
+from harness import openapi_spec_path, start_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
-SPEC_PATH = os.environ.get('RUNAI_OPENAPI_SPEC') or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'runai-api', 'openapi-pods.json')
+SPEC_PATH = openapi_spec_path()
 SPEC_SERVER = 'https://app.run.ai'
 SESSION_PODS = 2000
 LIST_TEMPLATES = ('/api/v1/workloads/pods', '/api/v1/workloads/{workloadId}/pods')

@@ -2,7 +2,6 @@
 
 import datetime
 import json
-import os
 import urllib.parse
 
 import pytest
@@ -11,6 +10,7 @@ runai = pytest.importorskip('runai')
 schemathesis = pytest.importorskip('schemathesis')
 
 # pylint: disable=wrong-import-position
+from harness import openapi_spec_path  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 from runai.api_client import ApiClient  # noqa: E402
 from runai.configuration import Configuration  # noqa: E402
@@ -74,10 +74,8 @@ def test_sdk_sees_api_errors(sdk):
     assert caught.value.status == 400
 
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SPEC_PATH = os.environ.get('RUNAI_OPENAPI_SPEC') or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'runai-api', 'openapi-pods.json')
 # Loaded at import: schemathesis' lazy fixture loader does not work with pytest 9.
-generated = schemathesis.openapi.from_path(SPEC_PATH)
+generated = schemathesis.openapi.from_path(openapi_spec_path())
 
 
 @generated.parametrize()
@@ -86,7 +84,7 @@ def test_schemathesis_generated_requests(case, api, sim):
     """Requests generated from the spec: no 5xx, declared answers match their schema and content type.
 
     Status-code conformance is not checked: the spec itself leaves out statuses the API answers
-    (400 on the list paths, 401 on the v1 token path), as NOTES.md says.
+    (400 on the list paths, 401 on the v1 token path), as docs/simulator.md says.
     """
     case.call_and_validate(base_url=sim.base_url, headers={'Authorization': 'Bearer ' + api.token()},
                            checks=[not_a_server_error, response_schema_conformance, content_type_conformance])

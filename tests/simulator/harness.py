@@ -22,9 +22,17 @@ import tempfile
 import threading
 import urllib.request
 
-ENTRY_POINT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'runai_sim.py')
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENTRY_POINT = os.path.join(HERE, 'runai_sim.py')
+# The OpenAPI document the simulator is checked against: a copy kept in the repository (see openapi/README.md).
+OPENAPI_SPEC = os.path.join(HERE, 'openapi', 'openapi-pods.json')
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+
+
+def openapi_spec_path():
+    """The spec to validate against: RUNAI_OPENAPI_SPEC when set (another revision), else the copy in the repository."""
+    return os.environ.get('RUNAI_OPENAPI_SPEC') or OPENAPI_SPEC
 
 
 class SimulatorError(RuntimeError):
