@@ -9,9 +9,13 @@ PYTHON_NEWEST_RANGE := 3.11 99
 PYTHON_OLDEST_RANGE := 3.10 3.12
 # The modules run on managed nodes from Python 3.9 on; tested there when the machine has a 3.9.
 VENV_TARGET := .venv-target
+# ansible-rulebook (the eda suite) in its own venv: ansible-core 2.21 beside it needs 3.12+, and jpy, a
+# compiled extension, is installed from wheels, published here up to CPython 3.13.
+VENV_EDA := .venv-eda
+PYTHON_EDA_RANGE := 3.12 3.13
 PYTEST_ARGS ?=
 
-.PHONY: help venv venv-oldest venv-target demo test sanity unit integration conformance packaging test-oldest bench docs changelog clean
+.PHONY: help venv venv-oldest venv-target venv-eda eda demo test sanity unit integration conformance packaging test-oldest bench docs changelog clean
 
 help:
 	@echo "make demo    start the Run:ai simulator and run the health gate against it"
@@ -29,16 +33,23 @@ venv-target:
 	@hack/bootstrap $(VENV_TARGET) 3.9 3.9 requirements-target-oldest.txt || \
 		echo "make: no Python 3.9 here; the modules are tested on the controller's Python only"
 
+venv-eda:
+	@hack/bootstrap $(VENV_EDA) $(PYTHON_EDA_RANGE) requirements-eda.txt
+
 demo: venv
 	@$(VENV)/bin/python hack/demo.py
 
-test: venv venv-oldest venv-target
-	@hack/run-tests $(VENV) sanity unit integration conformance packaging
+test: venv venv-oldest venv-target venv-eda
+	@hack/run-tests $(VENV) sanity unit integration conformance packaging eda
 	@hack/run-tests $(VENV_OLDEST) unit integration
 	@echo "make test: all suites passed"
 
 sanity unit integration conformance packaging: venv
 	@hack/run-tests $(VENV) $@
+
+# The event source under the real ansible-rulebook (from .venv-eda) against the simulator.
+eda: venv venv-eda
+	@hack/run-tests $(VENV) eda
 
 test-oldest: venv-oldest
 	@hack/run-tests $(VENV_OLDEST) unit integration
@@ -46,6 +57,7 @@ test-oldest: venv-oldest
 # BENCH_ARGS="--sizes 1000 --runs 1" make bench for a quick look; see docs/performance.md.
 bench: venv
 	@ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench.py $(BENCH_ARGS)
+	@$(VENV)/bin/python tests/benchmarks/bench_eda.py
 
 # Regenerate docs/plugins from the plugins' own documentation, and CHANGELOG.rst from the fragments.
 docs: venv
@@ -61,5 +73,5 @@ changelog: venv
 	@echo "CHANGELOG.rst regenerated"
 
 clean:
-	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TARGET) .build tests/output .pytest_cache
+	rm -rf $(VENV) $(VENV_OLDEST) $(VENV_TARGET) $(VENV_EDA) .build tests/output .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
