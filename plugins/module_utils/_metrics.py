@@ -11,11 +11,12 @@ __metaclass__ = type
 
 import datetime
 import math
-import re
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.runai.platform.plugins.module_utils import _dates
+from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
-from ansible_collections.runai.platform.plugins.module_utils._filters import format_api_datetime, to_api_datetime, uuid_option
+from ansible_collections.runai.platform.plugins.module_utils._filters import uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._pods import WORKLOAD_PODS_PATH
 
 METRICS_PATH = '/api/v1/workloads/%s/pods/%s/metrics'
@@ -34,28 +35,13 @@ METRIC_TYPES = (
     'NVLINK_BANDWIDTH_TOTAL_PER_GPU',
 )
 
-_RELATIVE = re.compile(r'^-(\d+)([smhdw])$')
-_UNIT_SECONDS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
-TIME_FORMS = 'an ISO 8601 date-time, now, or -<n><unit> with one unit of s, m, h, d, w (as in -30s, -15m, -2h, -1d, -1w)'
-
 
 def parse_time(option, text, now):
-    """`now`, `-<n><unit>` or ISO 8601 (zone-less is UTC) -> an aware UTC datetime; RunaiError otherwise."""
-    if isinstance(text, str):
-        if text == 'now':
-            return now
-        relative = _RELATIVE.match(text)
-        if relative:
-            return now - datetime.timedelta(seconds=int(relative.group(1)) * _UNIT_SECONDS[relative.group(2)])
-        try:
-            return _parse_api_datetime(to_api_datetime(text))
-        except (ValueError, OverflowError):
-            pass
-    raise RunaiError('%s %s is not %s' % (option, shown(text), TIME_FORMS))
-
-
-def _parse_api_datetime(text):
-    return datetime.datetime.strptime(text, '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc)
+    """`now`, `-<n><unit>` or ISO 8601 (zone-less is UTC) -> an aware UTC datetime; RunaiError naming the option otherwise."""
+    try:
+        return _dates.parse_time(text, now)
+    except ValueError as exc:
+        raise RunaiError('%s %s is %s' % (option, shown(text), exc))
 
 
 class MetricsQuery:
@@ -184,9 +170,8 @@ def _last(series):
 
 
 def _instant(timestamp):
-    if not isinstance(timestamp, str):
-        return None
+    """The sample's time as a datetime (compared across series whatever zone each was written in); None if unreadable."""
     try:
-        return to_api_datetime(timestamp.replace(' ', 'T'))
+        return _dates.parse_datetime(timestamp)
     except ValueError:
         return None

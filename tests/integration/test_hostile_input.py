@@ -19,6 +19,11 @@ UUID = '71f69d83-ba66-4822-adf5-55ce55efd210'
 LONG = 'x' * 5000
 NOT_A_UUID = 'is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)'
 RELATIVE = 'is not an ISO 8601 date-time, now, or -<n><unit> with one unit of s, m, h, d, w (as in -30s, -15m, -2h, -1d, -1w)'
+BEFORE_YEAR_1 = 'is out of range: it falls before 0001-01-01T00:00:00.000Z, the earliest date that can be sent'
+AFTER_YEAR_9999 = 'is out of range: it falls after 9999-12-31T23:59:59.999Z, the latest date that can be sent'
+YEAR_1_CET = '0001-01-01T00:00:00+01:00'
+YEAR_9999_AZOT = '9999-12-31T23:59:59-01:00'
+GPU = dict(workload_id=UUID, metric_types=['GPU_UTILIZATION'])
 
 # (plugin, options (connection overrides under 'connection'), what the message must contain)
 CASES = [
@@ -79,6 +84,21 @@ CASES = [
     (METRICS, dict(workload_id=UUID, metric_types=['GPU_UTILIZATION'], start='+1h'), "start '+1h' " + RELATIVE),
     (METRICS, dict(workload_id=UUID, metric_types=['GPU_UTILIZATION'], start='-1.5h'), "start '-1.5h' " + RELATIVE),
     (METRICS, dict(workload_id=UUID, metric_types=['GPU_UTILIZATION'], end='tomorrow'), "end 'tomorrow' " + RELATIVE),
+    # dates beyond the calendar Python can represent (years 1 to 9999 in UTC): one sentence, never an OverflowError
+    (METRICS, dict(GPU, start='-99999999w'), "start '-99999999w' " + BEFORE_YEAR_1),
+    (METRICS, dict(GPU, start='-999999999999d'), "start '-999999999999d' " + BEFORE_YEAR_1),
+    (METRICS, dict(GPU, start='-' + '9' * 5000 + 's'), "start '-%s... (5004 characters) %s" % ('9' * 75, BEFORE_YEAR_1)),
+    (METRICS, dict(GPU, start=YEAR_1_CET), "start '%s' %s" % (YEAR_1_CET, BEFORE_YEAR_1)),
+    (METRICS, dict(GPU, start='0000-01-01'), "start '0000-01-01' " + BEFORE_YEAR_1),
+    (METRICS, dict(GPU, end=YEAR_9999_AZOT), "end '%s' %s" % (YEAR_9999_AZOT, AFTER_YEAR_9999)),
+    (PODS, dict(filter_by=['createdAt>=' + YEAR_1_CET]), "filter_by item 'createdAt>=%s': createdAt '%s' %s" % (YEAR_1_CET, YEAR_1_CET, BEFORE_YEAR_1)),
+    (PODS, dict(filter_by=['createdAt<=' + YEAR_9999_AZOT]),
+     "filter_by item 'createdAt<=%s': createdAt '%s' %s" % (YEAR_9999_AZOT, YEAR_9999_AZOT, AFTER_YEAR_9999)),
+    (PODS, dict(filter_by=['deletedAt==0000-01-01']), "filter_by item 'deletedAt==0000-01-01': deletedAt '0000-01-01' " + BEFORE_YEAR_1),
+    (PODS, dict(filter_by=['completedAt>=10000-01-01']), "completedAt needs an ISO 8601 date-time, got '10000-01-01'"),
+    (LOOKUP, dict(terms=['completedAt<=' + YEAR_9999_AZOT]),
+     "term 1 'completedAt<=%s': completedAt '%s' %s" % (YEAR_9999_AZOT, YEAR_9999_AZOT, AFTER_YEAR_9999)),
+    (LOOKUP, dict(filter_by=['createdAt>=' + YEAR_1_CET]), "filter_by item 'createdAt>=%s': createdAt '%s' %s" % (YEAR_1_CET, YEAR_1_CET, BEFORE_YEAR_1)),
     # metric types
     (METRICS, dict(workload_id=UUID, metric_types=['GPU_TEMPERATURE']), 'metric_types'),
     (METRICS, dict(workload_id=UUID, metric_types=['gpu_utilization']), 'gpu_utilization'),
@@ -87,7 +107,7 @@ CASES = [
     (PODS, dict(query='pods[?'), "query 'pods[?' is not a valid JMESPath expression: "),
     (PODS, dict(query='length(pods'), "query 'length(pods' is not a valid JMESPath expression: "),
     (PODS, dict(wait=True, wait_for='count >'), "wait_for 'count >' is not a valid JMESPath expression: "),
-    (PODS, dict(wait=True), 'wait: true requires wait_for, the JMESPath expression to wait for'),
+    (PODS, dict(wait=True), 'wait: true requires wait_for'),
     (PODS, dict(wait_for='count'), 'wait_for applies only with wait: true'),
     (PODS, dict(wait=True, wait_for='count', wait_timeout=-1), 'wait_timeout must be 0 or more seconds, got -1'),
     (PODS, dict(wait=True, wait_for='count', wait_sleep=0), 'wait_sleep must be 1 or more seconds, got 0'),

@@ -44,6 +44,27 @@ def test_other_times_are_refused_naming_the_forms(text):
                                   '(as in -30s, -15m, -2h, -1d, -1w)' % (text,))
 
 
+@pytest.mark.parametrize('text', ['-99999999w', '-999999999999d', '-' + '9' * 5000 + 's', '0001-01-01T00:00:00+01:00'])
+def test_times_before_year_1_are_refused_naming_the_option(text):
+    with pytest.raises(RunaiError) as failure:
+        parse_time('start', text, NOW)
+    assert str(failure.value).startswith('start ')
+    assert str(failure.value).endswith(' is out of range: it falls before 0001-01-01T00:00:00.000Z, the earliest date that can be sent')
+    assert len(str(failure.value)) < 200
+
+
+def test_times_after_year_9999_are_refused_naming_the_option():
+    with pytest.raises(RunaiError) as failure:
+        read_metrics_query(options(end='9999-12-31T23:59:59-01:00'), now=NOW)
+    assert str(failure.value) == ("end '9999-12-31T23:59:59-01:00' is out of range: it falls after 9999-12-31T23:59:59.999Z, "
+                                  "the latest date that can be sent")
+
+
+def test_the_edges_of_the_calendar_are_sent_as_four_digit_years():
+    metrics_query = read_metrics_query(options(start='0001-01-01T00:00:00Z', end='9999-12-31T23:59:59.999Z'), now=NOW)
+    assert metrics_query.params[1:3] == [('start', '0001-01-01T00:00:00.000Z'), ('end', '9999-12-31T23:59:59.999Z')]
+
+
 def options(**overrides):
     values = dict(workload_id=WORKLOAD, pod_id=None, metric_types=['GPU_UTILIZATION', 'CPU_USAGE_CORES'], start='-1h', end='now', samples=20)
     values.update(overrides)
@@ -98,6 +119,15 @@ def test_stats_by_hand():
     assert stats['CPU_USAGE_CORES'] == {'min': 1.5, 'max': 1.5, 'avg': 1.5, 'last': 1.5, 'samples': 1}
     empty = {'min': None, 'max': None, 'avg': None, 'last': None, 'samples': 0}
     assert stats['GPU_UTILIZATION'] == empty and stats['NIM_NUM_REQUESTS_RUNNING'] == empty
+
+
+def test_last_compares_timestamps_as_instants_whatever_their_zone():
+    # 12:30+02:00 is 10:30Z, earlier than 11:00Z: the latest sample is the one written in UTC.
+    written_in_utc = numeric_measurement({'type': 'GPU_UTILIZATION', 'values': [{'value': '10', 'timestamp': '2026-11-27T11:00:00Z'}]})
+    written_in_cest = numeric_measurement({'type': 'GPU_UTILIZATION', 'values': [{'value': '90', 'timestamp': '2026-11-27T12:30:00+02:00'},
+                                                                                 {'value': '70', 'timestamp': 'not a time'}]})
+    stats = metric_stats([written_in_utc, written_in_cest], ['GPU_UTILIZATION'])['GPU_UTILIZATION']
+    assert stats['last'] == 10.0 and stats['samples'] == 3
 
 
 def test_last_is_the_mean_at_the_latest_timestamp_across_series():
