@@ -97,22 +97,26 @@ class AdminApi:
         self.routes[('POST', '/_sim/workloads')] = self.add_workload
 
     def handle(self, request):
-        path = request.path.rstrip('/')
-        handler = self.routes.get((request.method, path))
-        arguments = ()
+        handler, arguments = self._route(request.method, request.path.rstrip('/'))
         if handler is None:
-            for method, pattern, _template, id_handler in self.id_routes:
-                found = pattern.match(path)
-                if found is not None and method == request.method:
-                    handler, arguments = id_handler, found.groups()
-                    break
-        if handler is None:
-            known = sorted(['%s %s' % route for route in self.routes] + ['%s %s' % (method, template) for method, _pattern, template, _handler in self.id_routes])
-            return _error(404, 'No admin path %s %s; known: %s' % (request.method, request.path, '; '.join(known)))
+            known = ['%s %s' % route for route in self.routes]
+            known += ['%s %s' % (method, template) for method, _pattern, template, _handler in self.id_routes]
+            return _error(404, 'No admin path %s %s; known: %s' % (request.method, request.path, '; '.join(sorted(known))))
         try:
             return handler(request, *arguments)
         except ChangeError as exc:
             return _error(exc.status, str(exc))
+
+    def _route(self, method, path):
+        """(handler, path arguments) of an admin request; (None, ()) for an unknown one."""
+        handler = self.routes.get((method, path))
+        if handler is not None:
+            return handler, ()
+        for route_method, pattern, _template, id_handler in self.id_routes:
+            found = pattern.match(path)
+            if found is not None and route_method == method:
+                return id_handler, found.groups()
+        return None, ()
 
     def list_faults(self, request):
         del request
