@@ -40,7 +40,7 @@ def main():
             'runai_gate_cluster_id': healthy['clusterId'], 'runai_gate_nodepool': healthy['name'],
             'runai_gate_workload_id': examples['busyTrainingWorkload'], 'runai_gate_wait_timeout': 10})
     print('\n=== Demo summary')
-    print('Gate 1 (unhealthy node pool %r): %s' % (unhealthy['name'], 'failed, as expected: it found the problems listed in its verdict'
+    print('Gate 1 (unhealthy node pool %r): %s' % (unhealthy['name'], 'failed, as expected: its report names the offending pods'
                                                    if failing != 0 else 'PASSED, which it should not have'))
     print('Gate 2 (healthy node pool %r): %s' % (healthy['name'], 'passed, as expected' if passing == 0 else 'FAILED, which it should not have'))
     return 0 if failing != 0 and passing == 0 else 1

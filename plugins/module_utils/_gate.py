@@ -222,7 +222,8 @@ def _plural(count, noun):
 
 
 def _quoted(compiled):
-    return '"%s"' % cut(compiled.expression)
+    # The user's own expression: quoted whole unless it is very long.
+    return '"%s"' % cut(compiled.expression, 200)
 
 
 def _listed(offenders, count, legacy):

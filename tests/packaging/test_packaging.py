@@ -136,7 +136,12 @@ def test_the_gate_as_an_awx_job(installed, simulator, tmp_path, health):
     if health == 'healthy':
         assert verdict == 'Pod health gate passed'
     else:
-        assert verdict.startswith('Pod health gate failed: ') and 'Failed pod(s)' in verdict and 'below 30 %' in verdict
+        assert verdict.startswith('Pod health gate failed: check 1 (node pool pods, none Failed), ') and 'check 4 (workload GPU utilisation)' in verdict
+        report = next(event['event_data']['res']['msg'] for event in events
+                      if event['event'] == 'runner_on_ok' and event['event_data'].get('task') == 'Report')
+        assert any(line.startswith('Check 1, node pool %s has pods, none Failed: FAIL - ' % pool['name']) and 'match fail_condition' in line
+                   for line in report)
+        assert any(line.startswith('Check 4, ') and line.endswith(', below 30 %') for line in report)
     assert simulator.client_secret not in artifacts_text(tmp_path)
     assert 'eyJ' not in artifacts_text(tmp_path)  # no bearer token (a JWT) either
 
