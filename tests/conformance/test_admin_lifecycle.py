@@ -33,6 +33,10 @@ def count(api, *filters, deleted='false'):
     return api.ok(COUNT_PATH, [('filterBy', item) for item in filters] + [('deleted', deleted)])['count']
 
 
+def legacy_ids(api, cluster_id):
+    return {pod['podId'] for pod in api.ok('/v1/k8s/clusters/%s/pods' % cluster_id)}
+
+
 def metrics(api, pod):
     window = {'metricType': ','.join(GPU_TYPES), 'start': '2026-11-20T10:00:00Z', 'end': '2026-11-20T11:00:00Z',
               'numberOfSamples': 3}
@@ -101,6 +105,7 @@ def test_new_workload_with_pending_pods(api, sim, inventory):
     # New pods are the newest: last in the default order.
     assert [pod['id'] for pod in api.ok(PODS_PATH, {'sortOrder': 'desc', 'limit': 3})['pods']] == [pod['id'] for pod in reversed(pods)]
     assert metrics(api, pods[0]) == (207, ['CPU_USAGE_CORES'])     # never scheduled: no GPU metrics
+    assert {pod['id'] for pod in pods} <= legacy_ids(api, cluster['id'])
     entry = next(item for item in sim.inventory()['workloads'] if item['id'] == workload_id)
     assert (entry['pods'], entry['phases']['Pending'], entry['nodePool']) == (3, 3, 'a100')
 
@@ -132,6 +137,7 @@ def test_add_pods_to_a_workload(api, sim, inventory):
 def test_delete_pod(api, sim, inventory):
     pod = inventory['examples']['multiGpuPod']
     live_before, deleted_before = count(api), count(api, deleted='true')
+    assert pod['podId'] in legacy_ids(api, pod['clusterId'])
     started = now_text()
     deleted = sim.delete_pod(pod['podId'])
     assert deleted['deletedAt'] == deleted['updatedAt'] >= started
@@ -142,6 +148,7 @@ def test_delete_pod(api, sim, inventory):
     workload_pods = api.all_pods('/api/v1/workloads/%s/pods' % pod['workloadId'], {'deleted': 'true'})
     assert deleted in workload_pods
     assert metrics(api, deleted)[0] == 200                  # deleted pods keep their metrics
+    assert pod['podId'] not in legacy_ids(api, pod['clusterId'])
     with pytest.raises(SimulatorError, match='answered 409'):
         sim.delete_pod(pod['podId'])
 
