@@ -21,6 +21,7 @@ def main(argv=None):
                         format='%(asctime)s runai-sim %(levelname)s %(message)s')
     simulator = Simulator(options)
     try:
+        simulator.catch_stop_signals()
         simulator.start()
         # The one line a launcher waits for; nothing else is ever written to stdout.
         print(json.dumps(simulator.ready_info()), flush=True)

@@ -36,6 +36,7 @@ class Simulator:
         self.request_log = RequestLog()
         self.admin = AdminApi(self.world, self.faults, self.request_log, self.issuer, WorldChanges(self.world), renderer)
         self.latency_seconds = options.latency_ms / 1000.0
+        self._stop = threading.Event()
         self.ca_path = None
         self._tls_directory = None
         ssl_context = None
@@ -68,17 +69,19 @@ class Simulator:
                                   name='runai-sim-accept', daemon=True)
         thread.start()
 
-    def wait_for_signal(self):
-        stop = threading.Event()
-
+    def catch_stop_signals(self):
+        """SIGTERM and SIGINT stop the simulator cleanly; set before the ready line, so that a launcher
+        signalling right after reading it never meets the default handlers (exit -15 or -2)."""
         def request_stop(signal_number, frame):
             del frame
             LOG.info('signal %d: stopping', signal_number)
-            stop.set()
+            self._stop.set()
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
+
+    def wait_for_signal(self):
         # Short waits keep the main thread responsive to signals on every platform.
-        while not stop.wait(0.5):
+        while not self._stop.wait(0.5):
             pass
 
     def close(self):
