@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""runai_pod_events against the simulator, pods changed through its admin paths (no rulebook engine)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import asyncio
+import json
+import logging
+import threading
+import time
+import uuid
+
+import pytest
+
+from harness import start_simulator
+
+JWT_START = 'eyJ'
+
+
+@pytest.fixture(scope='module')
+def sim():
+    with start_simulator('--pods', '300', '--seed', '7') as running:
+        yield running
+
+
+class RunningSource:
+    """main() of the source on its own event loop in a thread, collecting every event it puts."""
+
+    def __init__(self, source, args):
+        self.events = []
+        self.failure = None
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._task = None
+        self._source = source
+        self._args = args
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        asyncio.set_event_loop(self._loop)
+        outer = self
+
+        class Queue:
+            async def put(self, event):
+                with outer._lock:  # pylint: disable=protected-access
+                    outer.events.append(event)
+        self._task = self._loop.create_task(self._source['main'](Queue(), self._args))
+        try:
+            self._loop.run_until_complete(self._task)
+        except asyncio.CancelledError:
+            pass
+        except Exception as exc:  # pylint: disable=broad-except  # what ended the source, for the test to see
+            self.failure = exc
+        finally:
+            self._loop.close()
+
+    def wait_for(self, predicate, timeout=30, what='events'):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                snapshot = list(self.events)
+            if predicate(snapshot) or self.failure is not None:
+                return snapshot
+            time.sleep(0.1)
+        raise AssertionError('no %s within %s s; events so far: %s' % (what, timeout, [event['type'] for event in self.events]))
+
+    def of_type(self, kind):
+        with self._lock:
+            return [event for event in self.events if event['type'] == kind]
+
+    def stop(self):
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._task.cancel)
+            self._thread.join(10)
+        return self
+
+
+def watching(source, sim, **args):
+    arguments = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret, interval=1)
+    arguments.update(args)
+    return RunningSource(source, arguments)
+
+
+def polls(sim, count=2, timeout=30):
+    """Wait until the source has polled `count` more times (its list requests in the simulator's log)."""
+    def listed():
+        return len([request for request in sim.requests() if request['method'] == 'GET' and request['path'].endswith('/pods')])
+    start = listed()
+    deadline = time.monotonic() + timeout
+    while listed() < start + count:
+        assert time.monotonic() < deadline, 'the source stopped polling'
+        time.sleep(0.1)
+
+
+def test_pods_added_changed_and_deleted_are_each_reported_once(source, sim):
+    created = sim.add_workload(pods=2, k8s_phase='Pending')
+    workload_id = created['workload']['id']
+    first, second = [pod['id'] for pod in created['pods']]
+    running = watching(source, sim, workload_id=workload_id)
+    try:
+        running.wait_for(lambda events: any(event['type'] == 'INIT_DONE' for event in events), what='INIT_DONE')
+        sim.set_pod(first, k8sPhase='Running', nodeName='dgx-1', currentNodePool='h100')
+        added = sim.add_pods(workload_id, count=1)[0]['id']
+        sim.delete_pod(second)
+        running.wait_for(lambda events: len(events) >= 6, what='the three changes')
+        polls(sim, 3)
+    finally:
+        running.stop()
+    assert running.failure is None
+    events = running.events
+    assert [event['type'] for event in events] == ['ADDED', 'ADDED', 'INIT_DONE', 'MODIFIED', 'ADDED', 'DELETED']
+    assert sorted(event['pod']['id'] for event in events[:2]) == sorted([first, second])
+    assert events[2]['count'] == 2
+    assert events[3]['pod']['id'] == first and events[3]['pod']['k8sPhase'] == 'Running'
+    assert events[3]['changes'] == {'k8sPhase': {'old': 'Pending', 'new': 'Running'}, 'nodeName': {'old': None, 'new': 'dgx-1'},
+                                    'currentNodePool': {'old': None, 'new': 'h100'}}
+    assert events[4]['pod']['id'] == added
+    assert events[5]['pod']['id'] == second and events[5]['pod']['k8sPhase'] == 'Pending'
+
+
+def test_a_workload_that_does_not_exist_yet_is_watched_until_it_does(source, sim):
+    workload_id = str(uuid.uuid4())
+    running = watching(source, sim, workload_id=workload_id, emit_existing=False)
+    try:
+        running.wait_for(lambda events: events, what='INIT_DONE')
+        polls(sim, 2)
+        created = sim.add_workload(pods=1, k8s_phase='Running', workload_id=workload_id)
+        running.wait_for(lambda events: len(events) >= 2, what='ADDED')
+    finally:
+        running.stop()
+    assert running.failure is None
+    assert [event['type'] for event in running.events] == ['INIT_DONE', 'ADDED']
+    assert running.events[0]['count'] == 0
+    assert running.events[1]['pod']['id'] == created['pods'][0]['id']
+
+
+def test_an_outage_is_one_error_and_one_recovered_without_secrets(source, sim, caplog):
+    workload_id = sim.add_workload(pods=1, k8s_phase='Running')['workload']['id']
+    caplog.set_level(logging.DEBUG)
+    running = watching(source, sim, workload_id=workload_id, retries=0)
+    try:
+        running.wait_for(lambda events: any(event['type'] == 'INIT_DONE' for event in events), what='INIT_DONE')
+        sim.add_fault(status=503, count=4)
+        running.wait_for(lambda events: events[-1]['type'] == 'ERROR', what='ERROR')
+        polls(sim, 3)
+        sim.clear_faults()
+        running.wait_for(lambda events: events[-1]['type'] == 'RECOVERED', what='RECOVERED')
+    finally:
+        running.stop()
+        sim.clear_faults()
+    kinds = [event['type'] for event in running.events]
+    assert kinds == ['ADDED', 'INIT_DONE', 'ERROR', 'RECOVERED']
+    error = running.events[2]
+    assert error['status'] == 503
+    assert error['message'].startswith('Run:ai API request failed: HTTP 503 from GET /api/v1/workloads/%s/pods: ' % workload_id)
+    shown = json.dumps(running.events) + caplog.text
+    assert sim.client_secret not in shown and JWT_START not in shown and 'Bearer' not in shown
+    assert 'Run:ai answers again after' in caplog.text
+
+
+def test_a_pod_that_completes_leaves_a_scope_of_pods_not_completed(source, sim):
+    created = sim.add_workload(pods=1, k8s_phase='Running', name='eda-completed-scope')
+    pod_id = created['pods'][0]['id']
+    running = watching(source, sim, cluster_id=created['workload']['clusterId'], completed=False, emit_existing=False)
+    try:
+        running.wait_for(lambda events: events, what='INIT_DONE')
+        sim.set_pod(pod_id, k8sPhase='Failed')
+        running.wait_for(lambda events: len(events) >= 2, what='DELETED')
+    finally:
+        running.stop()
+    assert [(event['type'], event['pod']['id']) for event in running.events[1:]] == [('DELETED', pod_id)]
+
+
+def test_rejected_credentials_end_the_source_with_one_sentence(source, sim):
+    running = watching(source, sim, client_secret='not-the-secret-1234')
+    running.wait_for(lambda events: False, what='the end of the source')
+    message = str(running.failure)
+    assert message.startswith("runai_pod_events: Run:ai rejected the credentials of client_id '%s': HTTP 401 from POST /api/v1/token" % sim.client_id)
+    assert '\n' not in message and 'not-the-secret-1234' not in message
+    assert running.events == []
