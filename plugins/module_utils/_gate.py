@@ -85,6 +85,9 @@ def read_gate(get, count_only=False, legacy=False):
     if conditions and min_pods is None:
         # An empty scope (a mistyped node pool, a workload not created yet) must never pass a per-pod gate.
         min_pods = 1
+    max_pods = get('max_pods')
+    if min_pods is not None and isinstance(max_pods, int) and min_pods > max_pods:
+        raise RunaiError('min_pods %d can never be met with max_pods %d; raise max_pods or lower min_pods' % (min_pods, max_pods))
     return Gate(min_pods, conditions.get('pod_condition'), conditions.get('fail_condition'), max_offenders, legacy, describe_scope(get))
 
 

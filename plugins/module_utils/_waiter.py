@@ -34,13 +34,13 @@ def _never(_subject):
     return False
 
 
-def wait_until(poll, evaluate, timeout, pause, clock=time.monotonic, sleep=time.sleep, final=_never, transient=_never):
+def wait_until(poll, evaluate, timeout, pause, clock=time.monotonic, sleep=time.sleep, final=_never, errors=(), transient=_never):
     """Call poll() until evaluate(state) returns (True, value), at most until `timeout` seconds have passed.
 
     Polls at least once, and once more at the deadline: a gate gets every chance the timeout allows.
-    `final(state)` true ends the wait at once (a failure no later poll can undo, like a Failed pod);
-    an exception of poll() that `transient(exc)` accepts is remembered and polling goes on; any other
-    ends the wait by propagating.
+    `final(state)` true ends the wait at once (a failure no later poll can undo, like a Failed pod).
+    An exception of poll() among `errors` that `transient(exc)` accepts is remembered and polling goes
+    on; any other ends the wait by propagating.
     """
     started = clock()
     deadline = started + timeout
@@ -51,7 +51,7 @@ def wait_until(poll, evaluate, timeout, pause, clock=time.monotonic, sleep=time.
         holds = finished = False
         try:
             state = poll()
-        except Exception as exc:  # pylint: disable=broad-except  # anything not transient is raised again at once
+        except errors as exc:
             if not transient(exc):
                 raise
             error, error_attempt = exc, attempts

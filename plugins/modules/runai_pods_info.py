@@ -385,11 +385,10 @@ def wait_for_gate(client, pod_query, gate, params):
 
     try:
         outcome = wait_until(poll, lambda reading: (reading[1].held, reading[1]), params['wait_timeout'], params['wait_sleep'],
-                             final=lambda reading: reading[1].reason == 'fail_condition', transient=is_transient)
+                             final=lambda reading: reading[1].reason == 'fail_condition', errors=(RunaiError,), transient=is_transient)
     except RunaiError as exc:
-        # 400, 401, 403 and the like end the wait at once, with what the wait did so far.
-        exc.wait_fields = dict(elapsed=round(time.monotonic() - started, 3), attempts=len(polls))
-        raise
+        # 400, 401, 403 and the like end the wait at once; the failure says what the wait did so far.
+        return dict(elapsed=round(time.monotonic() - started, 3), attempts=len(polls)), str(exc), exc.details()
     result, verdict = outcome.state if outcome.state is not None else (empty_pod_result(pod_query), gate.check().verdict(None))
     result.update(wait_result=verdict.wait_for_value if gate.wait_for is not None else verdict.held,
                   elapsed=outcome.elapsed, attempts=outcome.attempts)
@@ -420,7 +419,7 @@ def main():
         judge = wait_for_gate if module.params['wait'] else judge_once
         result, failure, details = judge(client, pod_query, gate, module.params)
     except RunaiError as exc:
-        module.fail_json(msg=str(exc), requests=client.request_count if client else 0, **dict(exc.details(), **getattr(exc, 'wait_fields', {})))
+        module.fail_json(msg=str(exc), requests=client.request_count if client else 0, **exc.details())
     if failure is not None:
         module.fail_json(msg=failure, requests=client.request_count, **dict(result, **details))
     module.exit_json(changed=False, requests=client.request_count, **result)

@@ -65,6 +65,8 @@ def test_min_pods_0_is_kept_as_asked():
     (dict(pod_condition="k8sPhase=='Running"), "pod_condition \"k8sPhase=='Running\" is not a valid JMESPath expression: "
      "Bad jmespath expression: Unclosed ' delimiter at column 10"),
     (dict(fail_condition=''), "fail_condition must be a JMESPath expression, got ''"),
+    (dict(min_pods=5, max_pods=3), 'min_pods 5 can never be met with max_pods 3; raise max_pods or lower min_pods'),
+    (dict(pod_condition=RUNNING, max_pods=0), 'min_pods 1 can never be met with max_pods 0; raise max_pods or lower min_pods'),
     (dict(pod_condition=RUNNING, count_only=True),
      'pod_condition does not apply to count_only (it is evaluated on each pod, and count_only reads no pods)'),
     (dict(fail_condition=FAILED, count_only=True),

@@ -71,7 +71,7 @@ def test_transient_errors_let_polling_go_on_and_are_remembered():
     clock = FakeClock()
     unavailable = RunaiError('HTTP 503', status=503)
     outcome = wait_until(scripted('Pending', unavailable, 'Running'), lambda state: (state == 'Running', state), timeout=60, pause=5,
-                         clock=clock, sleep=clock.sleep, transient=transient)
+                         clock=clock, sleep=clock.sleep, errors=(RunaiError,), transient=transient)
     assert (outcome.succeeded, outcome.state, outcome.attempts) == (True, 'Running', 3)
     assert (outcome.error, outcome.error_attempt, outcome.last_poll_failed) == (unavailable, 2, False)
 
@@ -80,14 +80,14 @@ def test_a_wait_ending_on_a_transient_error_keeps_the_last_good_state():
     clock = FakeClock()
     unavailable = RunaiError('HTTP 503', status=503)
     outcome = wait_until(scripted('Pending', unavailable), lambda state: (False, state), timeout=10, pause=5,
-                         clock=clock, sleep=clock.sleep, transient=transient)
+                         clock=clock, sleep=clock.sleep, errors=(RunaiError,), transient=transient)
     assert (outcome.succeeded, outcome.state, outcome.value, outcome.attempts, outcome.last_poll_failed) == (False, 'Pending', 'Pending', 3, True)
 
 
 def test_when_every_poll_fails_transiently_there_is_no_state():
     clock = FakeClock()
     outcome = wait_until(scripted(RunaiError('HTTP 503', status=503)), lambda state: (True, state), timeout=10, pause=5,
-                         clock=clock, sleep=clock.sleep, transient=transient)
+                         clock=clock, sleep=clock.sleep, errors=(RunaiError,), transient=transient)
     assert (outcome.succeeded, outcome.state, outcome.attempts, outcome.last_poll_failed) == (False, None, 3, True)
 
 
@@ -95,5 +95,12 @@ def test_other_errors_end_the_wait_at_once():
     clock = FakeClock()
     with pytest.raises(RunaiError) as failure:
         wait_until(scripted('Pending', RunaiError('HTTP 401', status=401), 'Running'), lambda state: (state == 'Running', state),
-                   timeout=60, pause=5, clock=clock, sleep=clock.sleep, transient=transient)
+                   timeout=60, pause=5, clock=clock, sleep=clock.sleep, errors=(RunaiError,), transient=transient)
     assert failure.value.status == 401 and clock.now == 5.0
+
+
+def test_errors_not_listed_are_never_caught():
+    clock = FakeClock()
+    with pytest.raises(RunaiError):
+        wait_until(scripted(RunaiError('HTTP 503', status=503)), lambda state: (True, state), timeout=10, pause=5,
+                   clock=clock, sleep=clock.sleep, transient=transient)
