@@ -95,8 +95,8 @@ options:
     type: str
   completed:
     description:
-      - C(true) watches only completed pods, C(false) only pods not completed (a pod that completes then
-        leaves the scope: C(DELETED)). Unset watches both.
+      - C(true) watches only completed pods, C(false) only pods not completed (so a pod that completes
+        leaves the scope, a C(DELETED) event). Unset watches both.
     type: bool
   interval:
     description:
