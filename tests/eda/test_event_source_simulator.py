@@ -120,7 +120,7 @@ def test_pods_added_changed_and_deleted_are_each_reported_once(source, sim):
     assert events[3]['changes'] == {'k8sPhase': {'old': 'Pending', 'new': 'Running'}, 'nodeName': {'old': None, 'new': 'dgx-1'},
                                     'currentNodePool': {'old': None, 'new': 'h100'}}
     assert events[4]['pod']['id'] == added
-    assert events[5]['pod']['id'] == second and events[5]['pod']['k8sPhase'] == 'Pending'
+    assert events[5]['pod'] == {'id': second, 'k8sPhase': 'Pending', 'nodeName': None, 'currentNodePool': None}
 
 
 def test_a_workload_that_does_not_exist_yet_is_watched_until_it_does(source, sim):

@@ -89,8 +89,14 @@ def test_a_pod_that_left_is_deleted_with_its_last_known_state(source):
     memory.compare([pod(1), pod(2, phase='Failed', node='node-7')], 't1')
     events = memory.compare([pod(1)], 't2')
     assert events == [{'type': 'DELETED', 'observed_at': 't2', 'pod': {
-        'id': pod(2)['id'], 'name': 'train-2', 'workloadId': WORKLOAD, 'k8sPhase': 'Failed', 'nodeName': 'node-7', 'currentNodePool': 'h100'}}]
+        'id': pod(2)['id'], 'k8sPhase': 'Failed', 'nodeName': 'node-7', 'currentNodePool': 'h100'}}]
     assert memory.compare([pod(1)], 't3') == []
+
+
+def test_fields_that_never_change_can_be_watched_to_name_a_deleted_pod(source):
+    memory = source['PodMemory'](('k8sPhase', 'name', 'workloadId'))
+    memory.compare([pod(1), pod(2)], 't1')
+    assert memory.compare([pod(1)], 't2')[0]['pod'] == {'id': pod(2)['id'], 'k8sPhase': 'Running', 'name': 'train-2', 'workloadId': WORKLOAD}
 
 
 def test_a_pod_listed_twice_in_one_poll_counts_once(source):
@@ -110,7 +116,7 @@ def test_watch_fields_choose_what_makes_an_event_even_lists(source):
 def test_pods_in_the_same_state_share_what_is_remembered(source):
     memory = source['PodMemory'](source['DEFAULT_WATCH_FIELDS'])
     memory.compare([pod(number) for number in range(100)] + [pod(100, phase='Failed')], 't1')
-    profiles = set(id(profile) for _name, profile in memory.pods.values())
+    profiles = set(id(profile) for profile in memory.pods.values())
     assert len(profiles) == 2
     memory.compare([pod(number) for number in range(100)], 't2')
     assert len(memory._profiles) == 1  # pylint: disable=protected-access  # the Failed profile is forgotten with its pod

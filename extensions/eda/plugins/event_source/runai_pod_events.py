@@ -22,7 +22,7 @@ description:
     C(ADDED) (C(pod)) for every pod in scope at start when O(emit_existing), then one C(INIT_DONE) (C(count),
     the number of pods in scope at start), and C(ADDED) for each pod that appears later;
     C(MODIFIED) (C(pod), C(changes) as C({field: {old, new}}) over O(watch_fields) only) when a watched field changed;
-    C(DELETED) (C(pod): its last known C(id), C(name), C(workloadId) and watched fields) when a pod left the scope or was deleted;
+    C(DELETED) (C(pod): its C(id) and its watched fields as last seen) when a pod left the scope or was deleted;
     C(ERROR) (C(message), and C(status) when the server answered) once when a poll fails after the retries,
     and C(RECOVERED) (C(outage_seconds)) when a poll succeeds again. Polling goes on at O(interval)."
   - Each change is reported once. A change that is undone between two polls is not seen.
@@ -106,6 +106,8 @@ options:
   watch_fields:
     description:
       - Top-level pod fields whose change makes a C(MODIFIED) event; C(changes) holds these fields only.
+      - They are all the source remembers of a pod, so they are all a C(DELETED) event can tell besides its C(id). To
+        see the C(name) or C(workloadId) of a pod that left, watch them too; they never change, so they add no event.
     type: list
     elements: str
     default: [k8sPhase, nodeName, currentNodePool]
@@ -180,8 +182,6 @@ ENGINE_ARGUMENTS = ('eda_feedback_queue',)
 DEFAULT_WATCH_FIELDS = ('k8sPhase', 'nodeName', 'currentNodePool')
 DEFAULT_INTERVAL = 30.0
 MIN_INTERVAL = 1.0
-# Kept per pod beside the watched fields, so that a DELETED event says which pod left.
-IDENTITY_FIELDS = ('name', 'workloadId')
 # HTTP statuses that, on the first poll, mean the arguments or credentials are wrong rather than an outage.
 FATAL_AT_START = (400, 401, 403)
 _TRUE = ('true', 'yes', 'on', '1')
@@ -375,11 +375,11 @@ def _watch_fields(value):
 # -- comparing polls ------------------------------------------------------------------------------
 
 class PodMemory:
-    """What the watch remembers between polls: pod id -> (name, profile), and nothing else.
+    """What the watch remembers between polls: pod id -> profile, the tuple of its watched values.
 
-    A profile is the tuple (workloadId, *watched values). Pods that share one (same workload, phase,
-    node and node pool) share one tuple object, so a 50,000-pod scope costs a few MiB, not a copy of
-    the listing (docs/eda.md has the measurement).
+    Pods in the same state (phase, node, node pool) share one profile object, so the state of a
+    50,000-pod scope is the dict of ids and little else: a few MiB, not a copy of the listing
+    (docs/eda.md has the measurement).
     """
 
     def __init__(self, watch_fields):
@@ -388,20 +388,20 @@ class PodMemory:
         self._profiles = {}
 
     def profile(self, pod):
-        values = (pod.get('workloadId'),) + tuple(pod.get(field) for field in self.watch_fields)
+        values = tuple(pod.get(field) for field in self.watch_fields)
         try:
             return self._profiles.setdefault(values, values)
         except TypeError:  # a watched field holding a list or dict: compared by value, not shared
             return values
 
     def forget_unused_profiles(self):
-        used = set(id(profile) for _name, profile in self.pods.values())
+        used = set(id(profile) for profile in self.pods.values())
         self._profiles = dict((values, profile) for values, profile in self._profiles.items() if id(profile) in used)
 
-    def last_known(self, pod_id, name, profile):
-        """A deleted pod as the events show it: what was remembered of it."""
-        pod = {'id': pod_id, 'name': name, 'workloadId': profile[0]}
-        pod.update(zip(self.watch_fields, profile[1:]))
+    def last_known(self, pod_id, profile):
+        """A pod that left, as the events show it: its id and its watched fields as last seen."""
+        pod = {'id': pod_id}
+        pod.update(zip(self.watch_fields, profile))
         return pod
 
     def compare(self, listed_pods, observed_at, emit_existing=True):
@@ -415,18 +415,18 @@ class PodMemory:
             if pod_id is None or pod_id in current:
                 continue
             profile = self.profile(pod)
-            current[pod_id] = (pod.get('name'), profile)
+            current[pod_id] = profile
             before = previous.get(pod_id)
             if before is None:
                 if emit_existing or not baseline:
                     events.append({'type': 'ADDED', 'pod': pod, 'observed_at': observed_at})
-            elif before[1] != profile:
-                changes = self._changes(before[1], profile)
+            elif before != profile:
+                changes = self._changes(before, profile)
                 if changes:
                     events.append({'type': 'MODIFIED', 'pod': pod, 'changes': changes, 'observed_at': observed_at})
-        for pod_id, (name, profile) in previous.items():
+        for pod_id, profile in previous.items():
             if pod_id not in current:
-                events.append({'type': 'DELETED', 'pod': self.last_known(pod_id, name, profile), 'observed_at': observed_at})
+                events.append({'type': 'DELETED', 'pod': self.last_known(pod_id, profile), 'observed_at': observed_at})
         if baseline:
             events.append({'type': 'INIT_DONE', 'count': len(current), 'observed_at': observed_at})
         self.pods = current
@@ -435,7 +435,7 @@ class PodMemory:
 
     def _changes(self, old_profile, new_profile):
         return dict((field, {'old': old, 'new': new})
-                    for field, old, new in zip(self.watch_fields, old_profile[1:], new_profile[1:]) if old != new)
+                    for field, old, new in zip(self.watch_fields, old_profile, new_profile) if old != new)
 
 
 def now_iso():
