@@ -24,6 +24,7 @@ from harness import start_simulator
 from rulebook_engine import ROOT, eda_venv, engine_problem
 
 RULEBOOK = os.path.join('extensions', 'eda', 'rulebooks', 'pod_failed.yml')
+INVENTORY = os.path.join('extensions', 'eda', 'inventory.yml')
 REPORT = re.compile(r'Run:ai pod (\S+) \(([0-9a-f-]{36})\) turned Failed')
 ENGINE_PROBLEM = engine_problem()
 pytestmark = pytest.mark.skipif(ENGINE_PROBLEM is not None, reason=ENGINE_PROBLEM or '')
@@ -47,11 +48,8 @@ class Rulebook:
 
     def __init__(self, venv, workdir, rulebook, env, variables=None):
         self.output_path = str(workdir / 'ansible-rulebook.log')
-        inventory = workdir / 'inventory.yml'
-        inventory.write_text(yaml.safe_dump({'all': {'hosts': {'localhost': {
-            'ansible_connection': 'local', 'ansible_python_interpreter': os.path.join(venv, 'bin', 'python')}}}}))
         # -v: the source's INFO line says when it started watching.
-        command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-v', '--rulebook', rulebook, '--inventory', str(inventory)]
+        command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-v', '--rulebook', rulebook, '--inventory', INVENTORY]
         if variables:
             variables_path = workdir / 'vars.yml'
             variables_path.write_text(yaml.safe_dump(variables))
