@@ -21,7 +21,8 @@ def test_the_benchmark_runs_every_case_and_writes_its_table(tmp_path):
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     results = json.loads((tmp_path / 'results.json').read_text())
     assert sorted(entry['case'] for entry in results) == sorted([
-        'ping', 'gate (return_pods: false + query)', 'gate (return_pods: false + pod_condition)', 'module, every pod returned', 'module, fields (3)', 'floor (trivial module, same pods)',
+        'ping', 'gate (return_pods: false + query)', 'gate (return_pods: false + pod_condition)',
+        'module, every pod returned', 'module, fields (3)', 'floor (trivial module, same pods)',
         'lookup count_only', 'lookup query', 'uri loop', 'raw requests loop'])
     assert all(entry['pods'] == 200 and entry['median'] > 0 and entry['peak_mib'] > 0 for entry in results)
     table = (tmp_path / 'results.md').read_text()
