@@ -4,7 +4,7 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""The one HTTP client of the collection: session, authentication, retries, error mapping.
+"""The one HTTP client of the collection: session, authentication, retries, decoding, error mapping.
 
 It never imports Ansible. Every failure leaves it as a RunaiError whose text is one sentence in the
 user's terms; modules turn it into fail_json, the lookup into AnsibleLookupError.
@@ -22,7 +22,7 @@ import time
 from urllib.parse import quote
 
 from ansible_collections.runai.platform.plugins.module_utils import _pager
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE
 
 try:
@@ -34,11 +34,23 @@ except ImportError as exc:  # pragma: no cover - reported by the plugins through
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
 
+try:
+    import orjson
+    HAS_ORJSON = True
+except ImportError:  # an optional accelerator (SPEC section 1): the standard library decodes the same answers
+    orjson = None
+    HAS_ORJSON = False
+
+# The collection's version, sent in the User-Agent; a unit test holds it equal to galaxy.yml's `version`.
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'runai.platform/' + COLLECTION_VERSION
 TOKEN_PATH = '/api/v1/token'
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0
 PAGE_WORKERS = 8
+# A server (or a proxy) may explain an error in kilobytes; a message keeps the start of it.
+MAX_SERVER_MESSAGE = 300
 
 
 class _Retryable(Exception):
@@ -92,23 +104,51 @@ def parse_retry_after(header_value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
+def decode_json(content):
+    """An answer's body (bytes) decoded from JSON; ValueError when it is not JSON.
+
+    The one place answers are decoded. orjson, where it is installed, is several times faster. What it
+    refuses but the standard library reads (integers beyond 64 bits, NaN, UTF-16) is read by the
+    standard library, so that both give the same values and the same errors.
+    """
+    if orjson is not None:
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return json.loads(content)
+    except RecursionError:  # the standard library recurses once per nesting level
+        raise ValueError('nested too deeply')
+
+
 def describe_body(response):
-    """The server's explanation of an error: the API's `message`, or what kind of body came instead."""
-    text = response.text or ''
-    if not text.strip():
+    """The server's explanation of an error, on one line: the API's `message`, or what kind of body came instead."""
+    content = response.content or b''
+    if not content.strip():
         return 'the answer had an empty body'
     try:
-        body = json.loads(text)
+        body = decode_json(content)
     except ValueError:
-        if '<html' in text[:500].lower() or '<!doctype' in text[:500].lower():
+        start = content[:500].lower()
+        if b'<html' in start or b'<!doctype' in start:
             return 'the answer was an HTML page, not an API error (a proxy or gateway in front of Run:ai may have answered)'
         return 'the answer was not JSON'
     if isinstance(body, dict):
         message = body.get('message') or body.get('error_description') or body.get('error')
         if message:
             details = body.get('details')
-            return '%s (%s)' % (message, details) if details and details != message else str(message)
+            text = '%s (%s)' % (message, details) if details and details != message else str(message)
+            return ' '.join(text.split())
     return 'the answer had no error message'
+
+
+def user_agent(extra=None):
+    """runai.platform/<version>, then what the caller adds (ansible-core/<version>), as one printable ASCII line."""
+    if not extra:
+        return USER_AGENT
+    printable = ''.join(character if ' ' <= character <= '~' else ' ' for character in str(extra))
+    return ' '.join([USER_AGENT] + printable.split())
 
 
 class RunaiClient:
@@ -116,7 +156,7 @@ class RunaiClient:
 
     def __init__(self, base_url, client_id=None, client_secret=None, token=None, validate_certs=True,
                  ca_path=None, timeout=30.0, retries=3, backoff_base=0.5, sleep=time.sleep,
-                 page_workers=PAGE_WORKERS):
+                 page_workers=PAGE_WORKERS, user_agent_extra=None):
         self.base_url = base_url.rstrip('/')
         self.client_id = client_id
         self._client_secret = client_secret
@@ -135,7 +175,7 @@ class RunaiClient:
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.session = requests.Session()
         self.session.headers['Accept'] = 'application/json'
-        self.session.headers['User-Agent'] = 'runai.platform-ansible-collection'
+        self.session.headers['User-Agent'] = user_agent(user_agent_extra)
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(page_workers, 1), max_retries=0)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
@@ -207,7 +247,7 @@ class RunaiClient:
         if response.status_code >= 400:
             raise self._http_error(response, method, path, not_found)
         try:
-            return response.status_code, response.json()
+            return response.status_code, decode_json(response.content)
         except ValueError:
             raise RunaiError('Run:ai answered %s %s with HTTP %d but the body is not valid JSON (%d bytes)' % (
                 method, path, response.status_code, len(response.content)), status=response.status_code, method=method, path=path)
@@ -232,8 +272,8 @@ class RunaiClient:
         body = {'grantType': 'client_credentials', 'clientID': self.client_id, 'clientSecret': self._client_secret}
         response = self._send_with_retries('POST', TOKEN_PATH, '', body, authenticated=False)
         if response.status_code in (400, 401):
-            raise RunaiError('Run:ai rejected the credentials of client_id %r: HTTP %d from POST %s: %s' % (
-                self.client_id, response.status_code, TOKEN_PATH, self._redact(describe_body(response))),
+            raise RunaiError('Run:ai rejected the credentials of client_id %s: HTTP %d from POST %s: %s' % (
+                shown(self.client_id), response.status_code, TOKEN_PATH, self._server_message(response)),
                 status=response.status_code, method='POST', path=TOKEN_PATH)
         token = self._decode(response, 'POST', TOKEN_PATH, None)[1]
         access_token = token.get('accessToken') if isinstance(token, dict) else None
@@ -245,7 +285,7 @@ class RunaiClient:
 
     def _http_error(self, response, method, path, not_found):
         status = response.status_code
-        server_message = self._redact(describe_body(response))
+        server_message = self._server_message(response)
         if status == 401:
             what = 'Run:ai rejected the token' if self._token_given else 'Run:ai rejected the credentials'
         elif status == 403:
@@ -273,6 +313,10 @@ class RunaiClient:
                               "the server's certificate, or validate_certs to false to skip verification" % (
                                   self.base_url, verify_failure.group(1).rstrip('.')))
         return RunaiError('The TLS handshake with %s failed; check base_url, ca_path and validate_certs' % self.base_url)
+
+    def _server_message(self, response):
+        # Redacted before it is cut, so that no part of a secret is left at the cut.
+        return cut(self._redact(describe_body(response)), MAX_SERVER_MESSAGE)
 
     def _redact(self, text):
         # A server or proxy could echo what it was sent; no secret may reach a message.

@@ -2,7 +2,7 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A scripted HTTP server: the client is tested on the wire, where retries, paging and errors happen."""
+"""A scripted HTTP server: the client is tested on the wire, where retries, paging and errors happen; and the decoder switch."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,6 +11,10 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ansible_collections.runai.platform.plugins.module_utils import _client
 
 
 class Reply:
@@ -73,3 +77,16 @@ class ScriptedServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def use_decoder(monkeypatch, name):
+    """Make the client decode answers with orjson, or with the standard library alone ('json').
+
+    The orjson case is skipped where orjson is not installed (the oldest ansible-core's virtualenv),
+    so that make test runs the standard library path there and both paths with the newest.
+    """
+    if name == 'orjson':
+        monkeypatch.setattr(_client, 'orjson', pytest.importorskip('orjson'))
+    else:
+        monkeypatch.setattr(_client, 'orjson', None)
+    return name

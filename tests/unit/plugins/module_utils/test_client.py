@@ -2,7 +2,7 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The HTTP client on the wire: retries, backoff, re-authentication and every error message.
+"""The HTTP client on the wire: retries, backoff, re-authentication, decoding, the User-Agent and every error message.
 
 The pager has its own tests (test_pager.py)."""
 
@@ -10,16 +10,26 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import json
+import os
 import socket
 import time
 
 import pytest
+import yaml
 
 from ansible_collections.runai.platform.plugins.module_utils import _client
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError, encode_query
 from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
 
-from scripted_server import Reply
+from scripted_server import Reply, use_decoder
+
+REPOSITORY = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+
+
+@pytest.fixture(params=['orjson', 'json'])
+def decoder(request, monkeypatch):
+    return use_decoder(monkeypatch, request.param)
 
 PODS_PATH = '/api/v1/workloads/pods'
 
@@ -209,18 +219,115 @@ def test_secrets_echoed_by_a_server_are_redacted(server):
     (Reply(500, {'code': 500, 'message': 'Something went wrong.', 'details': 'db down'}),
      'Run:ai API request failed: HTTP 500 from GET /api/v1/workloads/pods: Something went wrong. (db down)'),
 ])
-def test_error_bodies_are_described_without_a_traceback(server, reply, expected):
+def test_error_bodies_are_described_without_a_traceback(server, decoder, reply, expected):
     server.responder = token_then(lambda request: reply)
     with pytest.raises(RunaiError) as failure:
         make_client(server, retries=0).get(PODS_PATH)
     assert str(failure.value) == expected
 
 
-def test_a_200_that_is_not_json_fails_clearly(server):
+def test_a_200_that_is_not_json_fails_clearly(server, decoder):
     server.responder = token_then(lambda request: Reply(200, raw=b'{"pods": [{"id"'))
     with pytest.raises(RunaiError) as failure:
         make_client(server).get(PODS_PATH)
     assert str(failure.value) == 'Run:ai answered GET /api/v1/workloads/pods with HTTP 200 but the body is not valid JSON (15 bytes)'
+
+
+@pytest.mark.parametrize('raw', [b'{"pods": [{"id"', b'upstream said: this is not JSON', b'\xff\xfe{}', b'[' * 100000 + b']' * 100000,
+                                 b'{"pods": []} trailing'])
+def test_every_undecodable_200_is_the_same_sentence(server, decoder, raw):
+    server.responder = token_then(lambda request: Reply(200, raw=raw))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert str(failure.value) == ('Run:ai answered GET /api/v1/workloads/pods with HTTP 200 but the body is not valid JSON (%d bytes)' % len(raw))
+    assert (failure.value.status, failure.value.method, failure.value.path) == (200, 'GET', PODS_PATH)
+
+
+def test_both_decoders_read_the_same_values(server, decoder):
+    # orjson refuses integers beyond 64 bits and NaN, which the standard library reads: the client reads them either way.
+    raw = b'{"pods": [{"id": "p", "big": 123456789012345678901234567890, "gpu": 0.5, "odd": NaN, "name": "\\u00e9t\\u00e9"}], "next": 2}'
+    server.responder = token_then(lambda request: Reply(200, raw=raw))
+    body = make_client(server).get(PODS_PATH)[1]
+    assert body['pods'][0]['big'] == 123456789012345678901234567890 and body['pods'][0]['name'] == u'\u00e9t\u00e9'
+    assert body['pods'][0]['odd'] != body['pods'][0]['odd']  # NaN
+    assert (body['next'], body['pods'][0]['gpu']) == (2, 0.5)
+
+
+def test_orjson_decodes_answers_where_it_is_installed(server, monkeypatch):
+    decoded = []
+
+    class RecordingOrjson:
+        JSONDecodeError = json.JSONDecodeError
+
+        @staticmethod
+        def loads(content):
+            decoded.append(content)
+            return json.loads(content)
+
+    monkeypatch.setattr(_client, 'orjson', RecordingOrjson)
+    server.responder = token_then(lambda request: Reply(200, {'pods': []}))
+    assert make_client(server).get(PODS_PATH)[1] == {'pods': []}
+    assert decoded == [b'{"accessToken": "tok-1", "idToken": "x", "refreshToken": "y"}', b'{"pods": []}']
+
+
+# -- long and many-line server messages ---------------------------------------------------------------
+
+def test_a_server_message_of_several_kilobytes_is_cut(server, decoder):
+    message = 'The request could not be processed. ' * 200
+    server.responder = token_then(lambda request: Reply(500, {'code': 500, 'message': message}))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, retries=0).get(PODS_PATH)
+    kept = message[:297]
+    assert str(failure.value) == 'Run:ai API request failed: HTTP 500 from GET /api/v1/workloads/pods: %s... (7199 characters)' % kept
+    assert failure.value.server_message == '%s... (7199 characters)' % kept
+    assert failure.value.details()['server_message'] == failure.value.server_message
+
+
+def test_a_server_message_on_many_lines_becomes_one_line(server, decoder):
+    server.responder = token_then(lambda request: Reply(400, {'code': 400, 'message': 'bad filter:\n  nodeName\r\n\tis wrong',
+                                                               'details': 'line 1\nline 2'}))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert str(failure.value) == 'Run:ai API request failed: HTTP 400 from GET /api/v1/workloads/pods: bad filter: nodeName is wrong (line 1 line 2)'
+
+
+def test_a_secret_is_redacted_before_the_message_is_cut(server):
+    # The secret straddles the cut: redacted first, so not even its start is shown.
+    message = 'x' * 290 + ' s3cr3t-value ' + 'y' * 500
+    server.responder = lambda request: Reply(400, {'code': 400, 'message': message})
+    with pytest.raises(RunaiError) as failure:
+        make_client(server).get(PODS_PATH)
+    assert 's3cr' not in str(failure.value)
+    assert str(failure.value) == ("Run:ai rejected the credentials of client_id 'cid': HTTP 400 from POST /api/v1/token: %s ******... (800 characters)"
+                                  % ('x' * 290))
+
+
+def test_a_long_client_id_is_cut_in_the_rejection(server):
+    server.responder = lambda request: Reply(401, {'code': 401, 'message': 'invalid client credentials'})
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, client_id='c' * 1000).get(PODS_PATH)
+    assert str(failure.value) == ("Run:ai rejected the credentials of client_id '%s... (1002 characters): HTTP 401 from POST /api/v1/token: "
+                                  "invalid client credentials" % ('c' * 76))
+
+
+# -- User-Agent ---------------------------------------------------------------------------------------
+
+def test_the_collection_version_is_galaxy_ymls():
+    with open(os.path.join(REPOSITORY, 'galaxy.yml')) as galaxy:
+        assert _client.COLLECTION_VERSION == yaml.safe_load(galaxy)['version']
+
+
+@pytest.mark.parametrize('extra, expected', [
+    (None, 'runai.platform/%s' % _client.COLLECTION_VERSION),
+    ('ansible-core/2.21.5', 'runai.platform/%s ansible-core/2.21.5' % _client.COLLECTION_VERSION),
+    ('ansible-core/2.21.5\r\nX-Injected: yes', 'runai.platform/%s ansible-core/2.21.5 X-Injected: yes' % _client.COLLECTION_VERSION),
+    (u'ansible-core/2.21.5 caf\u00e9', 'runai.platform/%s ansible-core/2.21.5 caf' % _client.COLLECTION_VERSION),
+])
+def test_every_request_carries_the_collection_version(server, extra, expected):
+    server.responder = token_then(lambda request: Reply(200, {'pods': []}))
+    make_client(server, user_agent_extra=extra).get(PODS_PATH)
+    assert [request['headers']['User-Agent'] for request in server.requests] == [expected, expected]
+    assert 'X-Injected' not in server.requests[1]['headers']
 
 
 # -- network failures ---------------------------------------------------------------------------------

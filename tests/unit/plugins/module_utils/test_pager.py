@@ -2,7 +2,7 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The pager on the wire: the sequential and the concurrent path on the same scripted pages.
+"""The pager on the wire: the sequential and the concurrent path on the same scripted pages, with both decoders.
 
 Each case runs with one page worker (the sequential path) and with eight (the concurrent one) and
 checks the same expected pods, so the two paths cannot drift apart.
@@ -16,10 +16,15 @@ import pytest
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._pager import iter_pages
 
-from scripted_server import Reply
+from scripted_server import Reply, use_decoder
 
 PODS_PATH = '/api/v1/workloads/pods'
 SEQUENTIAL, CONCURRENT = 1, 8
+
+
+@pytest.fixture(params=['orjson', 'json'])
+def decoder(request, monkeypatch):
+    return use_decoder(monkeypatch, request.param)
 
 
 @pytest.fixture(params=[SEQUENTIAL, CONCURRENT], ids=['sequential', 'concurrent'])
@@ -81,7 +86,7 @@ def repeating(listing, page_size):
 
 # -- the whole list -------------------------------------------------------------------------------
 
-def test_many_pages_in_order(server, workers):
+def test_many_pages_in_order(server, decoder, workers):
     server.responder = scripted_list(pods(1234))
     client = make_client(server, workers)
     assert ids(client.paginate(PODS_PATH, [('deleted', True)], 'pods', page_size=100)) == ids(pods(1234))
@@ -93,14 +98,14 @@ def test_many_pages_in_order(server, workers):
     assert client.request_count == len(offsets)
 
 
-def test_a_pod_repeated_across_pages_is_returned_once(server, workers):
+def test_a_pod_repeated_across_pages_is_returned_once(server, decoder, workers):
     server.responder = scripted_list(repeating(pods(300), 100))
     assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(pods(300))
 
 
 # -- max_pods and repeats: the window of offsets is the limit ---------------------------------------
 
-def test_max_pods_never_asks_past_offset_plus_max(server, workers):
+def test_max_pods_never_asks_past_offset_plus_max(server, decoder, workers):
     server.responder = scripted_list(pods(5000))
     items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', offset=10, page_size=500, max_items=1200)
     assert ids(items) == ids(pods(5000)[10:1210])
@@ -108,7 +113,7 @@ def test_max_pods_never_asks_past_offset_plus_max(server, workers):
     assert sorted(asked(server)) == [(10, 500), (510, 500), (1010, 200)]
 
 
-def test_repeats_with_max_pods_never_ask_for_limit_0_nor_past_the_window(server, workers):
+def test_repeats_with_max_pods_never_ask_for_limit_0_nor_past_the_window(server, decoder, workers):
     # Pages 0, 100 and 200 (limit 50) hold 248 distinct pods: the 250th offset is never asked for, on
     # either path, even though fewer than max_pods pods came back.
     listing = repeating(pods(1000), 100)
@@ -119,21 +124,21 @@ def test_repeats_with_max_pods_never_ask_for_limit_0_nor_past_the_window(server,
     assert sorted(asked(server)) == [(0, 100), (100, 100), (200, 50)]
 
 
-def test_a_server_answering_more_than_the_limit_is_cut_at_max_pods(server, workers):
+def test_a_server_answering_more_than_the_limit_is_cut_at_max_pods(server, decoder, workers):
     server.responder = lambda request: Reply(200, {'pods': pods(50), 'next': int(request['params']['offset'][0]) + 50})
     items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=10, max_items=25)
     assert ids(items) == ids(pods(25))
     assert_window(server, 0, 25)
 
 
-def test_no_request_when_the_window_is_empty(server, workers):
+def test_no_request_when_the_window_is_empty(server, decoder, workers):
     assert make_client(server, workers).paginate(PODS_PATH, [], 'pods', max_items=0) == []
     assert server.requests == []
 
 
 # -- answers that do not follow the plan ------------------------------------------------------------
 
-def test_short_pages_with_next_after_what_was_answered(server, workers):
+def test_short_pages_with_next_after_what_was_answered(server, decoder, workers):
     # A gateway that caps answers at 70 pods and says so through next: every pod, once, in order.
     listing = pods(1000)
     server.responder = scripted_list(listing, page_cap=70,
@@ -141,7 +146,7 @@ def test_short_pages_with_next_after_what_was_answered(server, workers):
     assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(listing)
 
 
-def test_short_pages_with_next_after_the_limit(server, workers):
+def test_short_pages_with_next_after_the_limit(server, decoder, workers):
     # The server answered fewer pods than asked and still says next = offset + limit: its next is followed.
     listing = pods(1000)
     server.responder = scripted_list(listing, page_cap=70)
@@ -149,7 +154,7 @@ def test_short_pages_with_next_after_the_limit(server, workers):
     assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(expected)
 
 
-def test_a_next_that_jumps_is_followed_exactly(server, workers):
+def test_a_next_that_jumps_is_followed_exactly(server, decoder, workers):
     # next skips a page each time: the pods of pages 0, 200, 400, ... and no other.
     listing = pods(1000)
     server.responder = scripted_list(listing, next_of=lambda offset, limit, answered: offset + 200 if offset + 200 < len(listing) else None)
@@ -157,7 +162,7 @@ def test_a_next_that_jumps_is_followed_exactly(server, workers):
     assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(expected)
 
 
-def test_a_next_that_jumps_past_the_window_ends_it(server, workers):
+def test_a_next_that_jumps_past_the_window_ends_it(server, decoder, workers):
     server.responder = scripted_list(pods(1000), next_of=lambda offset, limit, answered: offset + 400)
     items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100, max_items=500)
     assert ids(items) == ids(pods(1000)[0:100] + pods(1000)[400:500])
@@ -169,7 +174,7 @@ def test_a_next_that_jumps_past_the_window_ends_it(server, workers):
     (lambda offset, limit, answered: offset, 'at offset 0 with next 0'),
     (lambda offset, limit, answered: offset + limit if offset < 300 else offset - 50, 'at offset 300 with next 250'),
 ])
-def test_a_next_that_does_not_move_forward_fails_in_one_sentence(server, workers, next_of, where):
+def test_a_next_that_does_not_move_forward_fails_in_one_sentence(server, decoder, workers, next_of, where):
     server.responder = scripted_list(pods(1000), next_of=next_of)
     with pytest.raises(RunaiError) as failure:
         make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)
@@ -180,7 +185,7 @@ def test_a_next_that_does_not_move_forward_fails_in_one_sentence(server, workers
 
 
 @pytest.mark.parametrize('next_value, shown', [('100', "'100'"), (100.0, '100.0'), (True, 'True'), ({'offset': 100}, "{'offset': 100}")])
-def test_a_next_that_is_not_an_offset_fails_in_one_sentence(server, workers, next_value, shown):
+def test_a_next_that_is_not_an_offset_fails_in_one_sentence(server, decoder, workers, next_value, shown):
     server.responder = lambda request: Reply(200, {'pods': pods(3), 'next': next_value})
     with pytest.raises(RunaiError) as failure:
         make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=3)
@@ -188,20 +193,20 @@ def test_a_next_that_is_not_an_offset_fails_in_one_sentence(server, workers, nex
 
 
 @pytest.mark.parametrize('body', [{'items': []}, {'pods': {'id': 'x'}}, ['pod'], None])
-def test_a_list_answer_without_pods_fails_clearly(server, workers, body):
+def test_a_list_answer_without_pods_fails_clearly(server, decoder, workers, body):
     server.responder = lambda request: Reply(200, body) if body is not None else Reply(200, raw=b'null')
     with pytest.raises(RunaiError) as failure:
         make_client(server, workers).paginate(PODS_PATH, [], 'pods')
     assert str(failure.value) == "Run:ai answered GET /api/v1/workloads/pods without a 'pods' list"
 
 
-def test_pods_without_ids_are_all_kept(server, workers):
+def test_pods_without_ids_are_all_kept(server, decoder, workers):
     listing = [{'name': 'a'}, {'name': 'a'}, {'id': ['not', 'hashable']}, {'id': ['not', 'hashable']}, 'odd']
     server.responder = scripted_list(listing)
     assert make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=2) == listing
 
 
-def test_a_failed_page_fails_the_read(server, workers):
+def test_a_failed_page_fails_the_read(server, decoder, workers):
     listing = pods(1000)
     good = scripted_list(listing)
     server.responder = lambda request: (Reply(400, {'code': 400, 'message': 'bad offset'}) if request['params']['offset'] == ['300']
@@ -213,7 +218,7 @@ def test_a_failed_page_fails_the_read(server, workers):
 
 # -- pages handed on one by one (for callers that summarise a page and drop it) ------------------------
 
-def test_iter_pages_hands_on_each_pages_new_pods_in_order(server, workers):
+def test_iter_pages_hands_on_each_pages_new_pods_in_order(server, decoder, workers):
     server.responder = scripted_list(repeating(pods(300), 100))
     client = make_client(server, workers)
     pages = [ids(page) for page in iter_pages(client, PODS_PATH, [], 'pods', page_size=100)]
@@ -223,7 +228,7 @@ def test_iter_pages_hands_on_each_pages_new_pods_in_order(server, workers):
         ids(pods(100)), ids(pods(300)[100:149])]
 
 
-def test_closing_iter_pages_early_stops_asking(server, workers):
+def test_closing_iter_pages_early_stops_asking(server, decoder, workers):
     server.responder = scripted_list(pods(100000))
     pages = iter_pages(make_client(server, workers), PODS_PATH, [], 'pods', page_size=10)
     assert ids(next(pages)) == ids(pods(10))
