@@ -25,13 +25,12 @@ from ansible_collections.runai.platform.plugins.module_utils._connection import 
 from scripted_server import Reply, use_decoder
 
 REPOSITORY = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+PODS_PATH = '/api/v1/workloads/pods'
 
 
 @pytest.fixture(params=['orjson', 'json'])
 def decoder(request, monkeypatch):
     return use_decoder(monkeypatch, request.param)
-
-PODS_PATH = '/api/v1/workloads/pods'
 
 
 def make_client(server, sleeps=None, **overrides):
@@ -284,8 +283,8 @@ def test_a_server_message_of_several_kilobytes_is_cut(server, decoder):
 
 
 def test_a_server_message_on_many_lines_becomes_one_line(server, decoder):
-    server.responder = token_then(lambda request: Reply(400, {'code': 400, 'message': 'bad filter:\n  nodeName\r\n\tis wrong',
-                                                               'details': 'line 1\nline 2'}))
+    body = {'code': 400, 'message': 'bad filter:\n  nodeName\r\n\tis wrong', 'details': 'line 1\nline 2'}
+    server.responder = token_then(lambda request: Reply(400, body))
     with pytest.raises(RunaiError) as failure:
         make_client(server).get(PODS_PATH)
     assert str(failure.value) == 'Run:ai API request failed: HTTP 400 from GET /api/v1/workloads/pods: bad filter: nodeName is wrong (line 1 line 2)'
