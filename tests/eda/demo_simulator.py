@@ -32,8 +32,10 @@ LOG = os.path.join(ROOT, '.build', 'eda-demo', 'simulator.log')
 def start():
     os.makedirs(os.path.dirname(STATE), exist_ok=True)
     with open(LOG, 'wb') as log:
-        process = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'runai_sim.py'), '--pods', '2000'],  # pylint: disable=consider-using-with
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+        command = [sys.executable, os.path.join(ROOT, 'tests', 'simulator', 'runai_sim.py'), '--pods', '2000']
+        # A session of its own: the simulator outlives this command, and Ctrl-C in the shell does not reach it.
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,  # pylint: disable=consider-using-with
+                                   start_new_session=True)
     ready = json.loads(process.stdout.readline())
     with open(STATE, 'w') as state:
         json.dump(dict(ready, pid=process.pid), state)

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -101,7 +100,7 @@ def test_fields_that_never_change_can_be_watched_to_name_a_deleted_pod(source):
 
 def test_a_pod_listed_twice_in_one_poll_counts_once(source):
     memory = source['PodMemory'](source['DEFAULT_WATCH_FIELDS'])
-    assert kinds(memory.compare([pod(1), pod(1), pod(2)], 't1')) == ['ADDED', 'ADDED', 'INIT_DONE']
+    assert kinds(memory.compare([pod(1), pod(1), pod(2), {'id': None}, {'id': {'x': 1}}, 'junk'], 't1')) == ['ADDED', 'ADDED', 'INIT_DONE']
     assert memory.pods.keys() == {pod(1)['id'], pod(2)['id']}
 
 
@@ -304,6 +303,12 @@ def test_the_scope_is_validated_as_the_module_validates_it(source):
     assert failure(source, dict(CONNECTION, filter_by=['nodName==x'])).startswith("filter_by item 'nodName==x': unknown field 'nodName'")
 
 
+def test_scope_values_of_the_wrong_type_are_named(source):
+    assert failure(source, dict(CONNECTION, filter_by=5)) == 'filter_by must be a list of filter expressions <field><operator><value>, got 5'
+    assert failure(source, dict(CONNECTION, search=['a'])) == "search must be a string, got ['a']"
+    assert failure(source, dict(CONNECTION, cluster_id=7)).startswith('cluster_id 7 is not a UUID')
+
+
 def test_the_scope_becomes_the_listing_request(source):
     watch = source['read_arguments'](dict(CONNECTION, cluster_id=CLUSTER, filter_by='currentNodepool==h100', completed='false'), {})
     assert watch.pod_query.path == '/api/v1/workloads/pods'
@@ -322,6 +327,7 @@ def test_variables_left_out_of_a_rulebook_leave_the_scope_unset(source):
     (0.5, 'interval must be a number of seconds of 1 or more, got 0.5'),
     ('soon', "interval must be a number of seconds of 1 or more, got 'soon'"),
     (True, 'interval must be a number of seconds of 1 or more, got True'),
+    ('nan', "interval must be a number of seconds of 1 or more, got 'nan'"),
 ])
 def test_interval_is_a_number_of_seconds_of_one_or_more(source, interval, message):
     assert failure(source, dict(CONNECTION, interval=interval)) == message

@@ -159,6 +159,7 @@ EXAMPLES = r"""
 import asyncio
 import datetime
 import logging
+import math
 import os
 import sys
 import threading
@@ -261,12 +262,23 @@ def read_arguments(args, environ):
     scope = dict((name, args[name]) for name in SCOPE_OPTIONS if args.get(name) not in (None, '', []))
     if 'completed' in scope:
         scope['completed'] = _boolean('completed', scope['completed'])
+    _check_text_scope(scope)
     pod_query = read_pod_query(scope.get)
     interval = _number('interval', args.get('interval', DEFAULT_INTERVAL))
-    if interval is None or interval < MIN_INTERVAL:
+    if interval is None or not math.isfinite(interval) or interval < MIN_INTERVAL:
         raise RunaiError('interval must be a number of seconds of %g or more, got %s' % (MIN_INTERVAL, shown(args.get('interval'))))
     emit_existing = _boolean('emit_existing', args.get('emit_existing', True))
     return Watch(connection, pod_query, interval, _watch_fields(args.get('watch_fields')), emit_existing, scope)
+
+
+def _check_text_scope(scope):
+    """filter_by and search as the module's argument spec would have them, before read_pod_query sees them."""
+    filter_by = scope.get('filter_by')
+    if filter_by is not None and not isinstance(filter_by, (str, list)):
+        raise RunaiError('filter_by must be a list of filter expressions <field><operator><value>, got %s' % shown(filter_by))
+    search = scope.get('search')
+    if search is not None and not isinstance(search, str):
+        raise RunaiError('search must be a string, got %s' % shown(search))
 
 
 def _refuse_unknown(args):
@@ -412,7 +424,7 @@ class PodMemory:
         events = []
         for pod in listed_pods:
             pod_id = pod.get('id') if isinstance(pod, dict) else None
-            if pod_id is None or pod_id in current:
+            if not isinstance(pod_id, str) or pod_id in current:
                 continue
             profile = self.profile(pod)
             current[pod_id] = profile
