@@ -59,3 +59,18 @@ def test_every_argument_is_documented_and_every_documented_option_is_taken(sourc
     assert set(documentation['options']) == taken
     assert documentation['options']['watch_fields']['default'] == list(source['DEFAULT_WATCH_FIELDS'])
     assert yaml.safe_load(source['EXAMPLES'])[0]['sources'][0]['runai.platform.runai_pod_events']
+
+
+def test_the_event_source_benchmark_runs(tmp_path):
+    """make bench's event source part, on a small scope: it must not rot between full runs."""
+    out = tmp_path / 'eda.json'
+    env = dict(os.environ)
+    env.pop('PYTHONPATH', None)
+    completed = subprocess.run([sys.executable, os.path.join('tests', 'benchmarks', 'bench_eda.py'), '--scope', '500', '--polls', '1',
+                                '--out', str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert 'runai_pod_events, one poll of a' in completed.stdout
+    with open(str(out)) as handle:
+        figures = yaml.safe_load(handle)
+    assert figures['pods'] >= 500 and figures['polls'][0]['events']['ADDED'] == figures['pods'] and figures['polls'][1]['events'] == {}
+    assert 0 < figures['state_bytes'] / figures['pods'] < 400
