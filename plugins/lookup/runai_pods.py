@@ -85,6 +85,7 @@ _raw:
 
 from ansible import constants as C
 from ansible.errors import AnsibleLookupError
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS
@@ -111,9 +112,11 @@ class LookupModule(LookupBase):
         if options['query'] is not None and options['count_only']:
             raise AnsibleLookupError('query and count_only are mutually exclusive: count_only returns only the count')
         try:
-            client = client_from_options(options.get, self._credential_levels(kwargs, connection_variables), LOOKUP_SOURCES)
+            client = client_from_options(options.get, self._credential_levels(kwargs, connection_variables), LOOKUP_SOURCES,
+                                         user_agent_extra='ansible-core/%s' % ANSIBLE_CORE_VERSION)
             pod_query = read_pod_query(options.get, extra_filters=terms, filter_label=_term_label)
-            result = fetch_pod_result(client, pod_query)
+            # With a query only its value is returned: the pods are held only if the query reads them.
+            result = fetch_pod_result(client, pod_query, return_pods=pod_query.query is None)
         except RunaiError as exc:
             raise AnsibleLookupError(str(exc)) from exc
         if pod_query.count_only:

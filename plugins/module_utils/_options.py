@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import os
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -47,7 +48,7 @@ def client_for_module(module):
             module.no_log_values.add(from_environment[name])
     levels = [CredentialLevel(lambda name: 'the task option %s' % name, dict((name, module.params[name]) for name in CREDENTIALS)),
               CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name], from_environment)]
-    return client_from_options(module.params.get, levels)
+    return client_from_options(module.params.get, levels, user_agent_extra='ansible-core/%s' % ANSIBLE_CORE_VERSION)
 
 
 def argument_spec(*specs):

@@ -98,7 +98,7 @@ BAD_INPUTS = [
     (dict(page_size=501), 'page_size must be an integer from 1 to 500, got 501'),
     (dict(offset=-3), 'offset must be an integer 0 or more, got -3'),
     (dict(query='pods[?'), "query 'pods[?' is not a valid JMESPath expression: Invalid jmespath expression: Incomplete expression at column 6"),
-    (dict(wait=True), 'wait: true requires wait_for, the JMESPath expression to wait for'),
+    (dict(wait=True), 'wait: true requires wait_for, min_pods or pod_condition: what to wait for'),
     (dict(wait_for='count'), 'wait_for applies only with wait: true'),
     (dict(workload_id=UUID, sort_by='createdAt'),
      'sort_by does not apply to workload_id (the API path of one workload takes no sort, filter, verbosity or completed)'),

@@ -12,13 +12,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import urllib.request
+
+import yaml
 
 from playbook_runner import connection, run_tasks
 
 MODULE = 'runai.platform.runai_pods_info'
 METRICS = 'runai.platform.runai_pod_metrics_info'
 MISSING = '00000000-0000-4000-8000-000000000000'
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
 def lookup_task(name, expression):
@@ -147,3 +151,14 @@ def test_credentials_from_the_environment_and_templated_variables_stay_secret(si
     assert run['wrong secret in env']['failed'] and run['conflict']['failed']
     secret_scan(run, sim)
     assert token not in run.everything
+
+
+def test_every_request_names_the_collection_version_and_ansible_core(sim):
+    from ansible.release import __version__ as core_version  # the ansible-core that runs the playbook
+    with open(os.path.join(ROOT, 'galaxy.yml')) as galaxy:
+        version = yaml.safe_load(galaxy)['version']
+    conn = connection(sim)
+    run_tasks([{'name': 'module', MODULE: dict(conn, max_pods=1)},
+               lookup_task('lookup', "query('runai.platform.runai_pods', max_pods=1, **conn)")], play_vars={'conn': conn})
+    agents = set(request['user_agent'] for request in sim.requests())
+    assert agents == {'runai.platform/%s ansible-core/%s' % (version, core_version)}

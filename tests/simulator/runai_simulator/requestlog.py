@@ -21,6 +21,7 @@ class RequestLog:
             'status': status,
             'bearer': bearer,
             'fault': fault,
+            'user_agent': request.header('User-Agent'),
         }
         with self._lock:
             self._entries.append(entry)
