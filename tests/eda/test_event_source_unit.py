@@ -388,10 +388,15 @@ def test_missing_connection_settings_are_named_and_no_secret_is_repeated(source)
     read = source['read_arguments']
     with pytest.raises(source['RunaiError']) as raised:
         read({'client_id': 'sa', 'client_secret': 'hunter2-secret'}, {}).client()
-    assert str(raised.value).startswith('base_url is required')
+    assert str(raised.value) == 'base_url is required: set it through the base_url argument, or the RUNAI_BASE_URL environment variable'
     with pytest.raises(source['RunaiError']) as raised:
         read({'base_url': 'https://tenant.example'}, {}).client()
-    assert str(raised.value).startswith('No credentials')
+    assert str(raised.value) == ('No credentials: set client_id and client_secret, or token (as arguments, '
+                                 'or through the RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, or RUNAI_TOKEN environment variables)')
+    with pytest.raises(source['RunaiError']) as raised:
+        read({'base_url': 'https://tenant.example', 'token': 't', 'client_id': 'sa'}, {'RUNAI_CLIENT_SECRET': 'x'}).client()
+    assert str(raised.value) == ('token and client_id/client_secret are mutually exclusive; authenticate one way '
+                                 '(token from the token argument; client_id from the client_id argument)')
     with pytest.raises(source['RunaiError']) as raised:
         read(dict(CONNECTION, validate_certs='perhaps'), {}).client()
     assert str(raised.value) == "validate_certs must be a boolean (true or false), got 'perhaps'"

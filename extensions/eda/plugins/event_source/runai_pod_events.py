@@ -165,16 +165,10 @@ import sys
 import threading
 
 SOURCE = 'runai_pod_events'
-# The environment variable each connection argument falls back to: the modules' own (SPEC section 2).
-ENVIRONMENT = {'base_url': 'RUNAI_BASE_URL', 'client_id': 'RUNAI_CLIENT_ID', 'client_secret': 'RUNAI_CLIENT_SECRET',
-               'token': 'RUNAI_TOKEN', 'validate_certs': 'RUNAI_VALIDATE_CERTS', 'ca_path': 'RUNAI_CA_PATH',
-               'timeout': 'RUNAI_TIMEOUT'}
-CREDENTIALS = ('token', 'client_id', 'client_secret')
 # The options of runai_pods_info that select or shape pods but mean nothing to a watch.
 POD_INFO_OPTIONS = ('sort_by', 'sort_order', 'verbosity', 'deleted', 'offset', 'page_size', 'max_pods', 'fields', 'query',
                     'count_only', 'legacy_endpoint', 'return_pods', 'wait', 'wait_for', 'wait_timeout', 'wait_sleep',
                     'min_pods', 'pod_condition', 'fail_condition', 'max_offenders')
-MAX_SHOWN = 80
 CONNECTION_OPTIONS = ('base_url', 'client_id', 'client_secret', 'token', 'validate_certs', 'ca_path', 'timeout', 'retries')
 SCOPE_OPTIONS = ('cluster_id', 'workload_id', 'filter_by', 'search', 'completed')
 WATCH_OPTIONS = ('interval', 'watch_fields', 'emit_existing')
@@ -217,8 +211,9 @@ def _make_collection_importable():
 _make_collection_importable()
 try:
     # Only these entry points of the shared code: its insides change from release to release.
-    from ansible_collections.runai.platform.plugins.module_utils._connection import client_from_options
-    from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
+    from ansible_collections.runai.platform.plugins.module_utils._connection import (
+        CREDENTIALS, ENVIRONMENT, CredentialLevel, Sources, client_from_options)
+    from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
     from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pods, read_pod_query
     IMPORT_ERROR = None
 except ImportError as exc:  # reported by main() in one sentence, where the rulebook shows it
@@ -226,6 +221,8 @@ except ImportError as exc:  # reported by main() in one sentence, where the rule
 
     class RunaiError(Exception):  # pylint: disable=function-redefined
         status = None
+
+    shown = repr
 
 try:
     import requests  # noqa: F401  pylint: disable=unused-import  # the client's transport
@@ -251,7 +248,7 @@ class Watch:
         """A RunaiClient (no request is made yet); RunaiError for a wrong connection argument."""
         if not HAS_REQUESTS:
             raise RunaiError('%s needs the Python library requests on the host that runs ansible-rulebook (pip install requests)' % SOURCE)
-        return client_from_options(self.connection.get)
+        return client_from_options(self.connection.get, self.connection.credential_levels, Sources(option_word='argument'))
 
 
 def read_arguments(args, environ):
@@ -298,8 +295,9 @@ def _refuse_unknown(args):
 class _Options:
     """Connection options: the argument, else its RUNAI_* environment variable, in the types the client wants."""
 
-    def __init__(self, values):
+    def __init__(self, values, credential_levels):
         self.values = values
+        self.credential_levels = credential_levels
 
     def get(self, name):
         return self.values.get(name)
@@ -312,39 +310,24 @@ def _connection_options(args, environ):
         if value is None and name in ENVIRONMENT and name not in CREDENTIALS:
             value = environ.get(ENVIRONMENT[name]) or None
         values[name] = value
-    values.update(_credentials(args, environ))
     values['validate_certs'] = True if values['validate_certs'] is None else _boolean('validate_certs', values['validate_certs'])
     values['timeout'] = 30.0 if values['timeout'] is None else _number('timeout', values['timeout'], keep_invalid=True)
     values['retries'] = 3 if values['retries'] is None else _integer(values['retries'])
     if isinstance(values['ca_path'], str):
         values['ca_path'] = os.path.expanduser(values['ca_path'])
-    return _Options(values)
+    return _Options(values, _credential_levels(args, environ))
 
 
-def _credentials(args, environ):
-    """token, client_id and client_secret: the arguments' way of authenticating wins over the environment's.
+def _credential_levels(args, environ):
+    """Where token, client_id and client_secret were set: the rulebook's arguments, then the environment.
 
-    So a token given in the rulebook is used although RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET are in the
-    environment (a controller credential injects them), and the other way round; as with the modules, a
-    client_id given without its secret may take the secret from the environment.
+    The shared resolution makes the arguments' way of authenticating win over the environment's, so a
+    token given in the rulebook is used although a controller credential injected RUNAI_CLIENT_ID and
+    RUNAI_CLIENT_SECRET, as with the modules.
     """
-    given = dict((name, args.get(name)) for name in CREDENTIALS if args.get(name))
-    from_environment = dict((name, environ.get(ENVIRONMENT[name])) for name in CREDENTIALS if environ.get(ENVIRONMENT[name]))
-    if not given:
-        return from_environment
-    if 'token' not in given:
-        for name in ('client_id', 'client_secret'):
-            if name not in given and name in from_environment:
-                given[name] = from_environment[name]
-    return given
-
-
-def shown(value):
-    """The value as a message quotes it (repr), cut short when very long."""
-    text = repr(value)
-    if len(text) <= MAX_SHOWN:
-        return text
-    return '%s... (%d characters)' % (text[:MAX_SHOWN - 3], len(text))
+    return [CredentialLevel(lambda name: 'the %s argument' % name, dict((name, args.get(name)) for name in CREDENTIALS)),
+            CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name],
+                            dict((name, environ.get(ENVIRONMENT[name])) for name in CREDENTIALS))]
 
 
 def _boolean(name, value):
