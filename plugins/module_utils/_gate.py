@@ -21,6 +21,7 @@ import re
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true, item_evaluator
+from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_pod_expression
 
 DEFAULT_MAX_OFFENDERS = 20
 MAX_OFFENDERS = 1000
@@ -82,6 +83,7 @@ def read_gate(get, count_only=False, legacy=False):
         if count_only:
             raise RunaiError('%s does not apply to count_only (it is evaluated on each pod, and count_only reads no pods)' % name)
         conditions[name] = compile_expression(name, get(name))
+        check_pod_expression(name, conditions[name], legacy)
     if conditions and min_pods is None:
         # An empty scope (a mistyped node pool, a workload not created yet) must never pass a per-pod gate.
         min_pods = 1

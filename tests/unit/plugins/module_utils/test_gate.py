@@ -138,7 +138,7 @@ def test_min_pods_alone_counts_pods():
 # -- truthiness ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('condition, satisfied', [
-    ('gpu', False),                      # missing field: null
+    ('@.gpu', False),                    # a field no pod has: null
     ("''", False), ('`[]`', False), ('`{}`', False), ('`false`', False),
     ('`0`', True),                       # every number is true, 0 included
     ('allocatedResources.gpu', True), ('containers', True), ('name', True),
