@@ -108,7 +108,10 @@ EXAMPLES = r'''
     metric_types: [GPU_UTILIZATION]
     start: -1h
   register: utilisation
+  # "utilisation is failed" first: when the request itself fails (credentials, network), the task
+  # shows the module's own message instead of an error about a missing stats key.
   failed_when: >-
+    utilisation is failed or
     utilisation.stats.GPU_UTILIZATION.samples == 0 or
     utilisation.stats.GPU_UTILIZATION.avg < 30
 

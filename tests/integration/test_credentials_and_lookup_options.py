@@ -162,3 +162,11 @@ def test_every_request_names_the_collection_version_and_ansible_core(sim):
                lookup_task('lookup', "query('runai.platform.runai_pods', max_pods=1, **conn)")], play_vars={'conn': conn})
     agents = set(request['user_agent'] for request in sim.requests())
     assert agents == {'runai.platform/%s ansible-core/%s' % (version, core_version)}
+
+
+def test_the_documented_metrics_gate_shows_the_real_cause_of_a_failed_request(sim):
+    task = {'name': 'example', METRICS: dict(connection(sim, client_secret='wrong'), workload_id=MISSING, metric_types=['GPU_UTILIZATION']),
+            'failed_when': 'runai_test_0 is failed or runai_test_0.stats.GPU_UTILIZATION.samples == 0 or '
+                           'runai_test_0.stats.GPU_UTILIZATION.avg < 30'}
+    run = run_tasks([task])
+    assert run['example']['msg'].startswith("Run:ai rejected the credentials of client_id '%s'" % sim.client_id)
