@@ -19,8 +19,10 @@ from harness import start_simulator
 
 PODS = 200000
 STARTUP_LIMIT_S = 10.0
-SERVER_MEDIAN_LIMIT_MS = 25.0
-CLIENT_MEDIAN_LIMIT_MS = 50.0
+# A 500-pod page takes about 15 ms of server time on an idle 2-core machine and 27-38 ms while other work
+# loads both cores: the limits catch a regression of the order of a full scan per page, not the machine's load.
+SERVER_MEDIAN_LIMIT_MS = 60.0
+CLIENT_MEDIAN_LIMIT_MS = 100.0
 NEXT_PATTERN = re.compile(rb'"next":(\d+)}$')
 
 
