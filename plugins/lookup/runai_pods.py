@@ -34,6 +34,10 @@ options:
     elements: str
     required: false
 notes:
+  - The lookup is not a gate. An empty scope (a mistyped node pool, a cluster id of another tenant) gives
+    an empty list, so C(query(...) | length == 0) holds by accident there. Gate with
+    M(runai.platform.runai_pods_info) and its O(runai.platform.runai_pods_info#module:pod_condition) or
+    O(runai.platform.runai_pods_info#module:fail_condition), which fail on an empty scope.
   - Use C(query()) or C(lookup(..., wantlist=true)) wherever a list is meant; C(lookup()) joins a list of
     several items into one comma-separated string.
   - O(query) and O(count_only) together fail; so does a term that is not a valid filter, named by its
@@ -56,10 +60,9 @@ EXAMPLES = r'''
     runai_client_id: "{{ vault_runai_client_id }}"
     runai_client_secret: "{{ vault_runai_client_secret }}"
 
-- name: Fail when any pod of the cluster is still Pending, naming them
-  ansible.builtin.assert:
-    that: pending | length == 0
-    fail_msg: "Pending pods: {{ pending | join(', ') }}"
+- name: List the Pending pods of a cluster in a report (for a gate, use runai_pods_info's gate options)
+  ansible.builtin.debug:
+    msg: "Pending: {{ pending | join(', ') if pending else 'none' }}"
   vars:
     pending: "{{ query('runai.platform.runai_pods', cluster_id=cluster, query=\"pods[?k8sPhase=='Pending'].name\") }}"
 
