@@ -85,6 +85,11 @@ options:
     description:
       - A JMESPath expression evaluated on the result object (keys C(pods), C(count) and C(summary),
         with C(pods) as they are returned, trimmed to O(fields)). It is checked before any request.
+      - An expression that does not read C(pods), such as V(summary.by_phase.Failed), V(count) or
+        V(summary.total > `100`), lets a read that returns no pods (the lookup with O(query), the module with
+        C(return_pods=false)) summarise each page and drop it, so that its memory stays flat however many pods
+        are in scope. One that reads them (V(pods[?k8sPhase=='Failed']), V(length(pods)), V(@), V(*)) holds
+        every pod until it has run. The collection's C(docs/performance.md) has the figures.
     type: str
   count_only:
     description:

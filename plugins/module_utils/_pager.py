@@ -22,6 +22,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import re
+from array import array
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
@@ -45,7 +47,7 @@ def iter_pages(client, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_
     """
     listing = _Listing(client, path, params, item_key, offset, page_size, max_items, not_found)
     workers = client.page_workers if workers is None else workers
-    seen_ids = set()
+    seen_ids = SeenIds()
     remaining = max_items
     with contextlib.closing(_pages(listing, workers)) as pages:
         for page in pages:
@@ -54,16 +56,87 @@ def iter_pages(client, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_
                 if remaining is not None and len(fresh) >= remaining:
                     break
                 item_id = item.get('id') if isinstance(item, dict) else None
-                if isinstance(item_id, (str, int)):
-                    if item_id in seen_ids:
-                        continue
-                    seen_ids.add(item_id)
+                if isinstance(item_id, (str, int)) and not seen_ids.add(item_id):
+                    continue
                 fresh.append(item)
             if remaining is not None:
                 remaining -= len(fresh)
             yield fresh
             if remaining is not None and remaining <= 0:
                 return
+
+
+_CANONICAL_UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z')
+_LOW_64_BITS = (1 << 64) - 1
+
+
+class SeenIds:
+    """The ids a read has handed on, exactly, in little memory: a streamed read of 500,000 pods keeps nothing else.
+
+    Up to `set_limit` ids sit in a set, the fastest check. A pod id is a UUID, and as a str in a set it costs
+    about 110 bytes: 55 MB at 500,000 pods. Past the limit, the ids that are UUIDs in canonical form
+    (lowercase, dashes where they belong: one text per number, so that no two ids meet) move to an
+    open-addressed table of their 128 bits as 64-bit halves, 16-32 bytes an id; any other id (an int,
+    an upper-case UUID, a name) stays in the set.
+    """
+
+    def __init__(self, set_limit=65536):
+        self._others = set()
+        self._set_limit = set_limit
+        self._slots = None
+        self._count = 0
+
+    def add(self, item_id):
+        """Record `item_id`; False if it was recorded before."""
+        if self._slots is not None and isinstance(item_id, str) and _CANONICAL_UUID.match(item_id):
+            value = int(item_id.replace('-', ''), 16)
+            # 0 marks a free slot: the nil UUID stays in the set.
+            if value:
+                return self._add_number(value)
+        if item_id in self._others:
+            return False
+        self._others.add(item_id)
+        if self._slots is None and len(self._others) > self._set_limit:
+            self._move_to_table()
+        return True
+
+    def _add_number(self, value):
+        if not self._insert(value >> 64, value & _LOW_64_BITS):
+            return False
+        self._count += 1
+        if self._count > self._limit:
+            self._grow(4 * (self._mask + 1))
+        return True
+
+    def _move_to_table(self):
+        self._grow(max(4 * self._set_limit, 1024))
+        for item_id in [item_id for item_id in self._others if isinstance(item_id, str) and _CANONICAL_UUID.match(item_id)]:
+            value = int(item_id.replace('-', ''), 16)
+            if value:
+                self._others.discard(item_id)
+                self._add_number(value)
+
+    def _insert(self, high, low):
+        slots, mask = self._slots, self._mask
+        index = low & mask  # the low bits of a UUID are random
+        while True:
+            at = 2 * index
+            if slots[at] == high and slots[at + 1] == low:
+                return False
+            if not (slots[at] or slots[at + 1]):
+                slots[at], slots[at + 1] = high, low
+                return True
+            index = (index + 1) & mask
+
+    def _grow(self, capacity):
+        """A table of `capacity` slots (a power of two), at most three quarters full, holding what the old one held."""
+        old = self._slots or array('Q')
+        self._slots = array('Q', bytes(16 * capacity))
+        self._mask = capacity - 1
+        self._limit = capacity * 3 // 4
+        for at in range(0, len(old), 2):
+            if old[at] or old[at + 1]:
+                self._insert(old[at], old[at + 1])
 
 
 class _Listing:

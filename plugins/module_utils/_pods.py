@@ -19,7 +19,7 @@ from collections import Counter
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
-from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate
+from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, reads_key
 
 LIST_PATH = '/api/v1/workloads/pods'
 COUNT_PATH = '/api/v1/workloads/pods/count'
@@ -181,12 +181,21 @@ def _compiled(get, name):
 def fetch_pods(client, pod_query):
     """The pods a PodQuery selects, in the API's order, at most max_pods, none twice."""
     if pod_query.legacy:
+        return next(pod_pages(client, pod_query))
+    return client.paginate(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
+                           max_items=pod_query.max_pods, not_found=pod_query.not_found)
+
+
+def pod_pages(client, pod_query):
+    """The pods a PodQuery selects, page by page in the API's order (at most max_pods, none twice), so that a
+    caller can summarise each page and drop it. The legacy path answers every pod at once: one page."""
+    if pod_query.legacy:
         body = client.get(pod_query.path, not_found=pod_query.not_found)[1]
         if not isinstance(body, list):
             raise RunaiError('Run:ai answered GET %s without a list of pods' % pod_query.path)
-        return body[:pod_query.max_pods] if pod_query.max_pods else body
-    return client.paginate(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
-                           max_items=pod_query.max_pods, not_found=pod_query.not_found)
+        return iter([body[:pod_query.max_pods] if pod_query.max_pods else body])
+    return client.iter_pages(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
+                             max_items=pod_query.max_pods, not_found=pod_query.not_found)
 
 
 def count_pods(client, pod_query):
@@ -210,42 +219,59 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def fetch_pod_result(client, pod_query, return_pods=True, gate_check=None):
+def needs_pods(expressions):
+    """Whether one of the compiled expressions (query, wait_for; None for unset) reads the result's `pods`."""
+    return any(reads_key(compiled, 'pods') for compiled in expressions if compiled is not None)
+
+
+def fetch_pod_result(client, pod_query, return_pods=True, gate_check=None, evaluated_later=()):
     """One read: the result object users see (pods, count, summary, and query_result if asked).
 
     A `gate_check` (a _gate.GateCheck) is given the pods as read, before `fields` trims them, or the count.
+    `evaluated_later` are the compiled expressions the caller evaluates on the result afterwards (wait_for):
+    when one reads the pods, they stay in the result whatever return_pods says, for the caller to drop.
+    The pods are held only when they are returned or an expression reads them; otherwise each page is
+    summarised, judged and dropped, and memory stays flat however many pods the scope holds.
     """
+    needed_later = needs_pods(evaluated_later)
+    keep_pods = return_pods or needed_later or needs_pods((pod_query.query,))
     with _without_cyclic_gc():
-        return _pod_result(client, pod_query, return_pods, gate_check)
+        result = _pod_result(client, pod_query, keep_pods, gate_check)
+    if pod_query.query is not None:
+        result['query_result'] = query_result(pod_query, result)
+    if not (return_pods or needed_later):
+        result['pods'] = []
+    return result
 
 
-def _pod_result(client, pod_query, return_pods, gate_check):
+def _pod_result(client, pod_query, keep_pods, gate_check):
     if pod_query.count_only:
         count = count_pods(client, pod_query)
         if gate_check is not None:
             gate_check.add_count(count)
-        result = {'pods': [], 'count': count, 'summary': empty_summary(count)}
-    else:
-        pods = fetch_pods(client, pod_query)
-        # Both take pods page by page; today a read hands them every pod at once.
-        summary = Summary(pod_query.legacy).add(pods).result()
+        return {'pods': [], 'count': count, 'summary': empty_summary(count)}
+    summary, pods, count = Summary(pod_query.legacy), [], 0
+    for page in pod_pages(client, pod_query):
+        summary.add(page)
         if gate_check is not None:
-            gate_check.add(pods)
-        pods = trim(pods, pod_query.fields)
-        result = {'pods': pods, 'count': len(pods), 'summary': summary}
-    if pod_query.query is not None:
-        result['query_result'] = evaluate('query', pod_query.query, result)
-    if not return_pods:
-        result['pods'] = []
-    return result
+            gate_check.add(page)
+        count += len(page)
+        if keep_pods:
+            pods.extend(trim(page, pod_query.fields))
+    return {'pods': pods, 'count': count, 'summary': summary.result()}
 
 
 def empty_pod_result(pod_query):
     """The result of a read that found no pod (a workload not created yet, while waiting for it)."""
     result = {'pods': [], 'count': 0, 'summary': empty_summary(0)}
     if pod_query.query is not None:
-        result['query_result'] = evaluate('query', pod_query.query, result)
+        result['query_result'] = query_result(pod_query, result)
     return result
+
+
+def query_result(pod_query, result):
+    # On a copy: `@` gives the result itself, which would otherwise come to hold itself as its query_result.
+    return evaluate('query', pod_query.query, dict(result))
 
 
 def trim(pods, fields):

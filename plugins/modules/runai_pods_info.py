@@ -355,8 +355,8 @@ def read_once(client, pod_query, gate, return_pods, waiting=False):
     """One read and its verdict. While waiting, a workload the API does not know yet is an empty scope."""
     check = gate.check()
     try:
-        # wait_for sees the pods whatever return_pods says; they are dropped from the result afterwards.
-        result = fetch_pod_result(client, pod_query, return_pods or gate.wait_for is not None, gate_check=check)
+        # A wait_for that reads the pods sees them whatever return_pods says; they are dropped from the result afterwards.
+        result = fetch_pod_result(client, pod_query, return_pods, gate_check=check, evaluated_later=(gate.wait_for,))
     except RunaiError as exc:
         if not (waiting and exc.status == 404 and pod_query.workload_id):
             raise
