@@ -104,25 +104,42 @@ def reads_key(compiled, key):
     do not read `pods`; `pods[?k8sPhase=='Failed']`, `length(pods)`, and anything handing on the whole dict
     (`@`, `*`, `values(@)`) do. A node this does not know counts as reading it.
     """
-    return _reads_key(compiled.parsed, key, True)
+    keys, whole = keys_read(compiled)
+    return whole or key in keys
 
 
-def _reads_key(node, key, at_top):
+def keys_read(compiled):
+    """(the keys of the dict an expression is evaluated on that it reads, whether it may hand on the whole dict).
+
+    `a.b` reads a, `containers[?name=='x']` reads containers (not name: that is read on each container);
+    `@`, `*` and node types this does not know count as the whole dict.
+    """
+    keys = set()
+    whole = _walk(compiled.parsed, keys, True)
+    return keys, whole
+
+
+def _walk(node, keys, at_top):
+    """Add the top-level keys `node` reads to `keys`; True when it may read the whole top-level dict."""
     node_type = node.get('type')
     children = node.get('children') or []
     if node_type == 'field':
-        return at_top and node.get('value') == key
+        if at_top:
+            keys.add(node.get('value'))
+        return False
     if node_type in ('current', 'identity'):
-        # The whole dict flows on from here, its key included.
+        # The whole dict flows on from here, every key included.
         return at_top
     if node_type in _CONSTANTS:
         return False
     if node_type == 'expref':
         # `&name` in sort_by(pods, &name) is evaluated on the items of another argument, never on the dict.
-        return any(_reads_key(child, key, False) for child in children)
+        return any([_walk(child, keys, False) for child in children])
     if node_type in _CHAINS:
         # Later children see only what the first gave them: the dict itself only through `@` or `*`, caught above.
-        return bool(children) and (_reads_key(children[0], key, at_top) or any(_reads_key(child, key, False) for child in children[1:]))
+        if not children:
+            return False
+        return any([_walk(children[0], keys, at_top)] + [_walk(child, keys, False) for child in children[1:]])
     if node_type in _SAME_PLACE:
-        return any(_reads_key(child, key, at_top) for child in children)
+        return any([_walk(child, keys, at_top) for child in children])
     return True

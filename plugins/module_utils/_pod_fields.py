@@ -17,6 +17,7 @@ __metaclass__ = type
 import difflib
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._jmespath import keys_read
 
 # The properties of the API's pod schemas (control plane 2.24: PodSyncFields, PodComputedFields,
 # PodVerbosityFields; the deprecated path's Pod from 2.20).
@@ -32,33 +33,9 @@ LEGACY_POD_FIELDS = frozenset((
 # Kubernetes phases as Run:ai reports them (NOTES: k8sPhase is a free string, in practice these).
 PHASES = ('Pending', 'Running', 'Succeeded', 'Failed', 'Unknown')
 
-# Node types whose first child is evaluated on the same value as the node itself, the rest on something
-# inside it (a projection's elements, a pipe's left result, a filter's items).
-_LEFT_ON_SAME_VALUE = ('subexpression', 'index_expression', 'projection', 'value_projection', 'filter_projection', 'flatten', 'pipe')
-
-
-def pod_fields_read(parsed):
-    """The names of the pod's own fields that a parsed expression reads (not fields of values inside them)."""
-    fields = set()
-    _collect(parsed, fields)
-    return fields
-
-
-def _collect(node, fields):
-    if not isinstance(node, dict):
-        return
-    kind, children = node.get('type'), node.get('children') or []
-    if kind == 'field':
-        fields.add(node.get('value'))
-    elif kind in _LEFT_ON_SAME_VALUE:
-        if children:
-            _collect(children[0], fields)
-    elif kind in ('expref', 'literal', 'current', 'identity', 'index', 'slice'):
-        return
-    else:
-        # and/or/not, comparisons, functions' arguments, multi-selects, key-value pairs: all on the pod itself.
-        for child in children:
-            _collect(child, fields)
+def pod_fields_read(compiled):
+    """The names of the pod's own fields that a compiled expression reads (not fields of values inside them)."""
+    return keys_read(compiled)[0]
 
 
 def phases_compared(parsed, phase_field):
@@ -107,7 +84,7 @@ def check_pod_fields(option, compiled, legacy=False):
     """
     known = LEGACY_POD_FIELDS if legacy else POD_FIELDS
     # A bare `null` is a field lookup too, but one that is null on every pod, which is what its writer meant.
-    unknown = sorted(field for field in pod_fields_read(compiled.parsed) if field not in known and field != 'null')
+    unknown = sorted(field for field in pod_fields_read(compiled) if field not in known and field != 'null')
     if not unknown:
         return
     field = unknown[0]

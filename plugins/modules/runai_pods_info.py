@@ -48,6 +48,9 @@ options:
     description:
       - V(false) returns RV(pods) empty, while RV(count), RV(summary) and RV(query_result) are still
         computed over every pod read.
+      - With V(false) each page is summarised, judged and dropped as it arrives, so memory stays flat however
+        many pods the scope holds - unless O(query) or O(wait_for) reads C(pods), which then holds them until
+        it has run (write C(summary.by_phase.Failed) rather than C(length(pods[?k8sPhase=='Failed']))).
     type: bool
     default: true
   min_pods:
@@ -69,6 +72,9 @@ options:
       - JMESPath expression evaluated on each pod; when it is true for any pod, the gate fails, and with
         O(wait) it fails at once without waiting any longer. For example V(k8sPhase=='Failed').
       - Checked before any request; fails with O(count_only), which reads no pods.
+      - A condition that reads a field Run:ai pods do not have (V(k8sPhse), V(status)) or compares the phase with a
+        misspelt one (V(k8sPhase=='failed')) fails before any request, since it would never match and the gate would
+        pass by accident. Write V(@.fieldName) to read a field that a newer control plane adds.
     type: str
   max_offenders:
     description:

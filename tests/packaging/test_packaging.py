@@ -87,6 +87,7 @@ def test_ansible_builder_makes_a_build_context(installed, tmp_path):
     assert {'Dockerfile', '_build'} <= set(os.listdir(str(tmp_path / 'context')))
     introspected = tool('ansible-builder', 'introspect', '--sanitize', str(collections)).stdout
     assert 'requests' in introspected and 'jmespath' in introspected and 'runai.platform' in introspected
+    assert 'orjson' in introspected  # the optional decoder, installed where the modules run in AWX
 
 
 def awx_job(private_data_dir, simulator, collections, extravars):

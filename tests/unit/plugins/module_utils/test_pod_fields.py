@@ -26,7 +26,7 @@ from ansible_collections.runai.platform.plugins.module_utils._pod_fields import 
     ('`true`', set()),
 ])
 def test_only_the_pods_own_fields_are_collected(expression, fields):
-    assert pod_fields_read(jmespath.compile(expression).parsed) == fields
+    assert pod_fields_read(jmespath.compile(expression)) == fields
 
 
 @pytest.mark.parametrize('expression', [

@@ -10,7 +10,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._filters import parse_filter, to_api_datetime
+from ansible_collections.runai.platform.plugins.module_utils._filters import parse_filter
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import is_true
 from ansible_collections.runai.platform.plugins.module_utils._pods import Summary, read_pod_query, summarize, trim
 
@@ -31,18 +31,6 @@ def refused(**options):
 
 
 # -- filters and dates -------------------------------------------------------------------------------
-
-@pytest.mark.parametrize('text, expected', [
-    ('2026-11-27', '2026-11-27T00:00:00.000Z'),
-    ('2026-11-27T12:30', '2026-11-27T12:30:00.000Z'),
-    ('2026-11-27T12:30:15Z', '2026-11-27T12:30:15.000Z'),
-    ('2026-11-27T12:30:15.123456789', '2026-11-27T12:30:15.123Z'),
-    ('2026-11-27T14:30:15+02:00', '2026-11-27T12:30:15.000Z'),
-    ('2026-11-27 07:00:00-0500', '2026-11-27T12:00:00.000Z'),
-])
-def test_dates_are_sent_in_utc_with_milliseconds(text, expected):
-    assert to_api_datetime(text) == expected
-
 
 @pytest.mark.parametrize('expression, expected', [
     ('nodeName==gpu-node-1', 'nodeName==gpu-node-1'),
