@@ -134,12 +134,18 @@ def _walk(node, keys, at_top):
         return False
     if node_type == 'expref':
         # `&name` in sort_by(pods, &name) is evaluated on the items of another argument, never on the dict.
-        return any([_walk(child, keys, False) for child in children])
+        return _walk_each(children, keys, False)
     if node_type in _CHAINS:
         # Later children see only what the first gave them: the dict itself only through `@` or `*`, caught above.
-        if not children:
-            return False
-        return any([_walk(children[0], keys, at_top)] + [_walk(child, keys, False) for child in children[1:]])
+        return _walk_each(children[:1], keys, at_top) | _walk_each(children[1:], keys, False)
     if node_type in _SAME_PLACE:
-        return any([_walk(child, keys, at_top) for child in children])
+        return _walk_each(children, keys, at_top)
     return True
+
+
+def _walk_each(nodes, keys, at_top):
+    # Every node is walked, none skipped once one reads the whole dict: the caller wants every key too.
+    whole = False
+    for node in nodes:
+        whole = _walk(node, keys, at_top) or whole
+    return whole

@@ -30,8 +30,9 @@ LEGACY_POD_FIELDS = frozenset((
     'clusterUuid', 'completed', 'created', 'dynamicData', 'existsInCluster', 'imageName', 'jobId', 'lastUpdated', 'namespace',
     'nodeId', 'nodePool', 'phase', 'podGroupId', 'podId', 'podName', 'resourceAllocation', 'resourceRequest', 'started', 'status'))
 
-# Kubernetes phases as Run:ai reports them (NOTES: k8sPhase is a free string, in practice these).
+# Kubernetes phases as Run:ai reports them (the API's k8sPhase is a free string, in practice these).
 PHASES = ('Pending', 'Running', 'Succeeded', 'Failed', 'Unknown')
+
 
 def pod_fields_read(compiled):
     """The names of the pod's own fields that a compiled expression reads (not fields of values inside them)."""
