@@ -14,15 +14,21 @@ MAX_SHOWN = 80
 
 
 class RunaiError(Exception):
-    """A failure the user can act on; str() is the message shown to them."""
+    """A failure the user can act on; str() is the message shown to them.
 
-    def __init__(self, message, status=None, method=None, path=None, server_message=None):
+    `protocol` marks an answer that breaks the API's protocol (a list without its items, a `next` that
+    does not move forward, a pod that is not an object): asking again will not mend it, so a wait ends
+    at once, as it does on 400, 401 and 403.
+    """
+
+    def __init__(self, message, status=None, method=None, path=None, server_message=None, protocol=False):
         super(RunaiError, self).__init__(message)
         self.message = message
         self.status = status
         self.method = method
         self.path = path
         self.server_message = server_message
+        self.protocol = protocol
 
     def __str__(self):
         return self.message

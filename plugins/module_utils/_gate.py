@@ -268,9 +268,9 @@ def is_transient(exc):
     """A failure after which a wait polls again: a connection error or timeout (no status), 429 or 5xx after the retries.
 
     400, 401, 403 and every other answer end the wait at once; so does a TLS failure (no method either:
-    no poll will fare better).
+    no poll will fare better), and so does an answer that breaks the protocol (`protocol`).
     """
-    if not isinstance(exc, RunaiError):
+    if not isinstance(exc, RunaiError) or exc.protocol:
         return False
     if exc.status is None:
         return exc.method is not None

@@ -185,7 +185,7 @@ class _Listing:
             page_offset += self.page_size
 
     def _error(self, what):
-        return RunaiError('Run:ai answered GET %s %s' % (self.path, what), method='GET', path=self.path)
+        return RunaiError('Run:ai answered GET %s %s' % (self.path, what), method='GET', path=self.path, protocol=True)
 
 
 def _pages(listing, workers):
