@@ -14,6 +14,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.runai.platform.plugins.module_utils import _dates
+from ansible_collections.runai.platform.plugins.module_utils._answers import check_measurements
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import uuid_option
@@ -95,10 +96,7 @@ def fetch_pod_metrics(client, metrics_query, pod_id, pod_name=None):
     path = METRICS_PATH % (metrics_query.workload_id, pod_id)
     not_found = "Pod '%s' of workload '%s'" % (pod_id, metrics_query.workload_id)
     status, body = client.get(path, metrics_query.params, not_found=not_found)
-    raw = body.get('measurements') if isinstance(body, dict) else None
-    if not isinstance(raw, list):
-        raise RunaiError('Run:ai answered GET %s without measurements' % path)
-    measurements = [numeric_measurement(measurement) for measurement in raw if isinstance(measurement, dict)]
+    measurements = [numeric_measurement(measurement) for measurement in check_measurements(body, path)]
     with_data = set(measurement['type'] for measurement in measurements if measurement['values'])
     empty_types = [name for name in metrics_query.metric_types if name not in with_data]
     return PodMetrics(pod_id, pod_name, measurements, status == 207, empty_types)

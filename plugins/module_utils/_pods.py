@@ -17,6 +17,7 @@ import contextlib
 import gc
 from collections import Counter
 
+from ansible_collections.runai.platform.plugins.module_utils._answers import check_pods, protocol_error
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, reads_key
@@ -179,30 +180,40 @@ def _compiled(get, name):
 # -- running a query ------------------------------------------------------------------------------
 
 def fetch_pods(client, pod_query):
-    """The pods a PodQuery selects, in the API's order, at most max_pods, none twice."""
-    if pod_query.legacy:
-        return next(pod_pages(client, pod_query))
-    return client.paginate(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
-                           max_items=pod_query.max_pods, not_found=pod_query.not_found)
+    """The pods a PodQuery selects, in the API's order, at most max_pods, none twice, each checked."""
+    pods = []
+    for page in pod_pages(client, pod_query):
+        pods.extend(page)
+    return pods
 
 
 def pod_pages(client, pod_query):
     """The pods a PodQuery selects, page by page in the API's order (at most max_pods, none twice), so that a
-    caller can summarise each page and drop it. The legacy path answers every pod at once: one page."""
+    caller can summarise each page and drop it. The legacy path answers every pod at once: one page.
+    Every page is checked (_answers.check_pods) before it is handed on."""
     if pod_query.legacy:
         body = client.get(pod_query.path, not_found=pod_query.not_found)[1]
         if not isinstance(body, list):
-            raise RunaiError('Run:ai answered GET %s without a list of pods' % pod_query.path)
-        return iter([body[:pod_query.max_pods] if pod_query.max_pods else body])
-    return client.iter_pages(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
-                             max_items=pod_query.max_pods, not_found=pod_query.not_found)
+            raise protocol_error('GET', pod_query.path, 'without a list of pods')
+        return iter([check_pods(body[:pod_query.max_pods] if pod_query.max_pods else body, pod_query.path, legacy=True)])
+    pages = client.iter_pages(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
+                              max_items=pod_query.max_pods, not_found=pod_query.not_found)
+    return _checked_pages(pages, pod_query.path)
+
+
+def _checked_pages(pages, path):
+    first_item = 1
+    with contextlib.closing(pages):
+        for page in pages:
+            yield check_pods(page, path, first_item)
+            first_item += len(page)
 
 
 def count_pods(client, pod_query):
     body = client.get(pod_query.path, pod_query.params)[1]
     count = body.get('count') if isinstance(body, dict) else None
     if not isinstance(count, int) or isinstance(count, bool):
-        raise RunaiError('Run:ai answered GET %s without a count' % pod_query.path)
+        raise protocol_error('GET', pod_query.path, 'without a count')
     return count
 
 

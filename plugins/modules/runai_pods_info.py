@@ -366,6 +366,9 @@ def read_once(client, pod_query, gate, return_pods, waiting=False):
     except RunaiError as exc:
         if not (waiting and exc.status == 404 and pod_query.workload_id):
             raise
+        # The 404 may come after the first pages (the workload deleted in the middle of the read): what those
+        # pages showed is dropped with them, and the read counts as "no pods yet", never as a read of its first pages.
+        check = gate.check()
         result, check.not_created = empty_pod_result(pod_query), True
     verdict = check.verdict(result)
     if not return_pods:

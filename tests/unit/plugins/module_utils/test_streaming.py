@@ -26,7 +26,7 @@ from scripted_server import use_decoder
 PHASES = ['Running', 'Pending', 'Failed', 'Succeeded', 'Unknown', None]
 NODES = ['dgx-01', 'dgx-02', 'a100-7', '', None]
 POOLS = ['h100', 'a100', 'default', None]
-GPUS = [None, 0, 1, 2, 8, 0.5, 0.1, 0.25, 2.75, True, 'four', -1]
+GPUS = [None, 0, 1, 2, 8, 0.5, 0.1, 0.25, 2.75, -1]  # a gpu that is not a number fails the read (_answers)
 FLAT_QUERIES = ['summary.by_phase.Failed || `0`', 'count', '{total: summary.total, gpus: summary.gpu_allocated}',
                 'summary.by_node | keys(@) | sort(@)', 'count > `10` && summary.by_nodepool.h100']
 POD_QUERIES = ["length(pods[?k8sPhase=='Failed'])", 'pods[*].name', 'sort_by(pods, &name)[0].id', '@', 'max_by(pods, &name).k8sPhase']
