@@ -226,7 +226,7 @@ class RunaiClient:
         except requests.exceptions.SSLError as exc:
             raise self._tls_error(exc)
         except requests.exceptions.Timeout:
-            raise _Retryable(RunaiError('Run:ai did not answer %s %s within the timeout of %s seconds' % (
+            raise _Retryable(RunaiError('Run:ai did not answer %s %s within the timeout of %s' % (
                 method, path, _seconds(self.timeout)), method=method, path=path))
         except requests.exceptions.ConnectionError as exc:
             raise _Retryable(RunaiError(self._connection_message(exc, method, path), method=method, path=path))
@@ -237,7 +237,7 @@ class RunaiClient:
             wait = parse_retry_after(response.headers.get('Retry-After'))
             if wait is not None and wait > MAX_RETRY_AFTER:
                 raise RunaiError(
-                    'Run:ai answered HTTP %d to %s %s and asked to retry after %s seconds, longer than the %d seconds '
+                    'Run:ai answered HTTP %d to %s %s and asked to retry after %s, longer than the %d seconds '
                     'this collection waits; try again later' % (response.status_code, method, path, _seconds(wait), MAX_RETRY_AFTER),
                     status=response.status_code, method=method, path=path)
             raise _Retryable(self._http_error(response, method, path, None), wait=wait)
@@ -304,7 +304,10 @@ class RunaiClient:
             return 'Cannot resolve the host name of base_url %s' % self.base_url
         if 'refused' in reason:
             return 'Cannot connect to Run:ai at %s: connection refused' % self.base_url
-        return 'The connection to Run:ai at %s broke during %s %s' % (self.base_url, method, path)
+        # An HTTPS server asked in plain HTTP resets the connection, or answers with TLS bytes that are no HTTP status line.
+        plain_to_tls = self.base_url.startswith('http://') and ('reset by peer' in reason or 'badstatusline' in reason)
+        hint = ' (base_url starts with http://: if the server speaks HTTPS, use https://)' if plain_to_tls else ''
+        return 'The connection to Run:ai at %s broke during %s %s%s' % (self.base_url, method, path, hint)
 
     def _tls_error(self, exc):
         verify_failure = re.search(r'certificate verify failed: (.*?)\s*\(_ssl', str(exc))
@@ -337,4 +340,4 @@ class RunaiClient:
 
 
 def _seconds(value):
-    return ('%g' % value)
+    return '%g second%s' % (value, '' if value == 1 else 's')

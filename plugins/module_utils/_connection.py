@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 from urllib.parse import urlsplit
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient
@@ -22,6 +23,10 @@ ENVIRONMENT = {'base_url': 'RUNAI_BASE_URL', 'client_id': 'RUNAI_CLIENT_ID', 'cl
                'timeout': 'RUNAI_TIMEOUT'}
 CREDENTIALS = ('token', 'client_id', 'client_secret')
 _PEM_MARKER = b'-----BEGIN CERTIFICATE-----'
+# What a URL may carry that a message must not repeat: everything after the first ? or #, and the user-info
+# (the last @ before the path: a password may itself hold an @).
+_QUERY_OR_FRAGMENT = re.compile(r'([?#]).*', re.DOTALL)
+_USER_INFO = re.compile(r'^([^/?#]*//)?[^/?#]*@')
 
 
 class CredentialLevel:
@@ -135,7 +140,12 @@ def check_ca_path(ca_path):
 
 
 def check_base_url(base_url, sources=MODULE_SOURCES):
-    """The base URL without a trailing slash; RunaiError unless it is scheme://host[:port]."""
+    """The base URL without a trailing slash; RunaiError unless it is scheme://host[:port].
+
+    A refused base_url is quoted without its user-info, query string and fragment (shown_url): they
+    may hold a token (`https://ghp_...@tenant.run.ai`, `?token=...`). One that is accepted has none,
+    so every later message that repeats it (connection, TLS) repeats no secret either.
+    """
     if not base_url:
         raise RunaiError('base_url is required: set it through %s' % sources.ways('base_url'))
     example = ', such as https://mytenant.run.ai'
@@ -143,12 +153,22 @@ def check_base_url(base_url, sources=MODULE_SOURCES):
         parts = urlsplit(base_url)
         parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
     except (TypeError, ValueError, AttributeError):
-        raise RunaiError('base_url %s is not a URL%s' % (shown(base_url), example))
+        raise RunaiError('base_url %s is not a URL%s' % (shown(shown_url(base_url)), example))
     if parts.password:
         # Never repeat a password, even one put in the wrong place.
         raise RunaiError('base_url must not hold credentials (user:password@); use client_id and client_secret, or token')
     if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise RunaiError('base_url %s must start with https:// (or http://) and name a host%s' % (shown(base_url), example))
+        raise RunaiError('base_url %s must start with https:// (or http://) and name a host%s' % (shown(shown_url(base_url)), example))
     if parts.path.strip('/') or parts.query or parts.fragment or parts.username:
-        raise RunaiError('base_url %s must be the address of the control plane only, without a path, query or user%s' % (shown(base_url), example))
+        raise RunaiError('base_url %s must be the address of the control plane only, without a path, query or user%s' % (
+            shown(shown_url(base_url)), example))
     return base_url.rstrip('/')
+
+
+def shown_url(url):
+    """`url` as a message may repeat it: user-info, query string and fragment replaced by `***`, even in text
+    that does not parse as a URL."""
+    if not isinstance(url, str):
+        return url
+    url = _QUERY_OR_FRAGMENT.sub(lambda match: match.group(1) + '***', url)
+    return _USER_INFO.sub(r'\1***@', url)

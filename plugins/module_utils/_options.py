@@ -15,15 +15,43 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, env_fallback, missing_required_lib
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.runai.platform.plugins.module_utils._connection import CREDENTIALS, ENVIRONMENT, CredentialLevel, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH, JMESPATH_IMPORT_ERROR
 
 
-def _env(name):
-    return (env_fallback, [ENVIRONMENT[name]])
+# A value from the environment that its option's type refuses, by option, for client_for_module() to report:
+# AnsibleModule would fail naming only the option ("argument 'validate_certs' is of type <class 'str'>"), while
+# the user set the variable (SPEC 2: `RUNAI_VALIDATE_CERTS='nope' is not a boolean`). One module run, one process.
+REFUSED_ENVIRONMENT = {}
+
+
+def _env(name, convert=None, what=None):
+    if convert is None:
+        return (env_fallback, [ENVIRONMENT[name]])
+    return (_converted_environment, [name, convert, what])
+
+
+def _converted_environment(name, convert, what):
+    """The option's value from its environment variable, converted; a value that does not convert is
+    recorded in REFUSED_ENVIRONMENT and left out, so that the module can say which variable held it."""
+    variable = ENVIRONMENT[name]
+    if variable not in os.environ:
+        raise AnsibleFallbackNotFound
+    text = os.environ[variable]
+    try:
+        return convert(text)
+    except (TypeError, ValueError):
+        REFUSED_ENVIRONMENT[name] = '%s=%s is not %s' % (variable, shown(text), what)
+        raise AnsibleFallbackNotFound
+
+
+def _boolean(text):
+    return boolean(text, strict=True)
 
 
 # token, client_id and client_secret have no env_fallback: which way of authenticating wins depends on
@@ -33,15 +61,17 @@ CONNECTION_ARGUMENT_SPEC = dict(
     client_id=dict(type='str'),
     client_secret=dict(type='str', no_log=True),
     token=dict(type='str', no_log=True),
-    validate_certs=dict(type='bool', default=True, fallback=_env('validate_certs')),
+    validate_certs=dict(type='bool', default=True, fallback=_env('validate_certs', _boolean, 'a boolean')),
     ca_path=dict(type='path', fallback=_env('ca_path')),
-    timeout=dict(type='float', default=30.0, fallback=_env('timeout')),
+    timeout=dict(type='float', default=30.0, fallback=_env('timeout', float, 'a number of seconds')),
     retries=dict(type='int', default=3),
 )
 
 
 def client_for_module(module):
     """The RunaiClient of a module run: task options (module_defaults included) win over the environment."""
+    if REFUSED_ENVIRONMENT:
+        raise RunaiError('; '.join(REFUSED_ENVIRONMENT[name] for name in sorted(REFUSED_ENVIRONMENT)))
     from_environment = dict((name, os.environ.get(ENVIRONMENT[name])) for name in CREDENTIALS)
     for name in ('token', 'client_secret'):
         if from_environment[name]:

@@ -90,7 +90,7 @@ CASES = [
      ('Run:ai API request failed: HTTP 504 from GET /api/v1/workloads/pods: the answer had an empty body', 2)),
     ('one answer slower than timeout', [dict(delay_ms=2500, path=LISTING)], {'timeout': 1}, COMPLETE),
     ('every answer slower than timeout', [dict(delay_ms=2500, count=10, path=LISTING)], {'timeout': 1, 'retries': 1},
-     ('Run:ai did not answer GET /api/v1/workloads/pods within the timeout of 1 seconds (after 2 attempts)', 3)),
+     ('Run:ai did not answer GET /api/v1/workloads/pods within the timeout of 1 second (after 2 attempts)', 3)),
     ('connection dropped before the answer', [dict(drop='before', path=LISTING)], {}, COMPLETE),
     ('connection dropped mid-body', [dict(drop='mid_body', path=LISTING)], {}, COMPLETE),
     ('connection dropped mid-body throughout', [dict(drop='mid_body', count=10, path=LISTING)], {'retries': 2},

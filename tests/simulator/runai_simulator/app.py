@@ -11,7 +11,9 @@ import time
 from .admin import AdminApi
 from .api import ControlPlaneApi
 from .changes import WorldChanges
+from .churn import Churn
 from .faults import FaultQueue
+from .gateway import Gateway
 from .pods_api import PodsApi
 from .query import PodIndex
 from .render import PodRenderer
@@ -31,10 +33,15 @@ class Simulator:
         self.client_secret = secrets.token_urlsafe(32)
         self.issuer = TokenIssuer(options.client_id, self.client_secret, options.token_ttl, self.world.tenant_id)
         renderer = PodRenderer(self.world)
-        self.api = ControlPlaneApi(PodsApi(self.world, PodIndex(self.world), renderer), self.issuer)
+        pods_api = PodsApi(self.world, PodIndex(self.world), renderer)
+        self.api = ControlPlaneApi(pods_api, self.issuer)
         self.faults = FaultQueue()
         self.request_log = RequestLog()
-        self.admin = AdminApi(self.world, self.faults, self.request_log, self.issuer, WorldChanges(self.world), renderer)
+        changes = WorldChanges(self.world)
+        self.gateway = Gateway(pods_api, rate_limit=options.rate_limit, burst=options.rate_burst, page_cap=options.page_cap)
+        self.churn = Churn(changes, pods_api, options.seed)
+        self.admin = AdminApi(self.world, self.faults, self.request_log, self.issuer, changes, renderer,
+                              gateway=self.gateway, churn=self.churn)
         self.latency_seconds = options.latency_ms / 1000.0
         self._stop = threading.Event()
         self.ca_path = None
@@ -85,6 +92,7 @@ class Simulator:
             pass
 
     def close(self):
+        self.churn.stop()
         self.server.shutdown()
         self.server.server_close()
         if self._tls_directory:

@@ -33,6 +33,16 @@ def _bounded_int(minimum, maximum=None):
     return parse
 
 
+def _positive_number(text):
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError('not a number: %r' % text) from exc
+    if not value > 0 or value == float('inf'):
+        raise argparse.ArgumentTypeError('must be a number > 0')
+    return value
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog='runai_sim.py', description='Run:ai control-plane simulator (pods and token paths).')
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
@@ -46,6 +56,12 @@ def build_parser():
                         help='server certificate with --tls: valid (default), expired, or wrong-host')
     parser.add_argument('--token-ttl', type=_bounded_int(1), default=3600, help='token lifetime in seconds (default 3600)')
     parser.add_argument('--latency-ms', type=_bounded_int(0), default=0, help='delay added to every API answer (default 0)')
+    parser.add_argument('--rate-limit', type=_positive_number, default=None,
+                        help='requests a second the API paths take (a token bucket); 429 with Retry-After beyond it (default: no limit)')
+    parser.add_argument('--rate-burst', type=_positive_number, default=None,
+                        help='requests the bucket holds at once (default: one second of --rate-limit, at least 1)')
+    parser.add_argument('--page-cap', type=_bounded_int(1, 500), default=None,
+                        help='serve at most this many pods per list answer, whatever the limit asked (default: no cap)')
     parser.add_argument('--client-id', default=DEFAULT_CLIENT_ID, help='the accepted client id (default %s)' % DEFAULT_CLIENT_ID)
     parser.add_argument('--verbose', action='store_true', help='log every API request (method, path, status, time) to stderr')
     return parser

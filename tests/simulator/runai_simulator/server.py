@@ -130,6 +130,14 @@ class ApiRequestHandler(http.server.BaseHTTPRequestHandler):
 
     def _serve_api(self, request):
         simulator = self.server.simulator
+        # The gateway's rate limit comes first: a refused request never reaches a fault or the control plane.
+        refusal = simulator.gateway.admit()
+        if refusal is not None:
+            if simulator.latency_seconds:
+                time.sleep(simulator.latency_seconds)
+            simulator.request_log.record(request, refusal.status, bearer_token(request.header('Authorization')) is not None, None)
+            self._send(refusal)
+            return
         fault = simulator.faults.take(request.method, request.path, request.query)
         if fault is not None and fault.expires_tokens:
             simulator.issuer.expire_all()
@@ -156,8 +164,9 @@ class ApiRequestHandler(http.server.BaseHTTPRequestHandler):
         self._send(response, cut_body=fault is not None and fault.drop == 'mid_body')
 
     def _api_answer(self, request):
+        simulator = self.server.simulator
         try:
-            return self.server.simulator.api.handle(request)
+            return simulator.churn.serve(request, lambda: simulator.api.handle(request))
         except Exception:  # pylint: disable=broad-except
             # A bug must answer 500 with the error body, as the real control plane does, not drop the connection.
             LOG.exception('unexpected error answering %s %s', request.method, request.path)
