@@ -6,6 +6,9 @@
         sim.add_fault(status=503, count=2, retry_after='1')
         ...
         sim.requests()      # what the API paths received, in arrival order
+        sim.churn(script=[{'after': 1, 'action': 'delete', 'index': 10}])   # between the pages of a read
+        sim.changes()       # every pod change since the start (or reset), in order
+        sim.gateway(rate_limit=4, page_cap=50)
 
 The simulator's stderr goes to a log file (`sim.log_path`), never to a pipe nobody reads: a full
 pipe would block the server.
@@ -115,6 +118,37 @@ class Simulator:
         """Delete a pod (deletedAt and updatedAt become now); returns it as rendered."""
         return self.admin('DELETE', 'pods/' + pod_id)['pod']
 
+    # -- churn, the change history and the gateway (docs/simulator.md) -------------------------------
+    def churn(self, **churn):
+        """Start churn (replacing any): script=[steps], per_answer={deletes, creates, changes},
+        rate={deletes_per_s, creates_per_s, changes_per_s}, seed, path, query, scope={path, query}, creates_at."""
+        return self.admin('POST', 'churn', churn)
+
+    def churn_state(self):
+        """{"active", "churn", "pending", "listAnswers", "skipped", "latestChange"}."""
+        return self.admin('GET', 'churn')
+
+    def stop_churn(self):
+        """No more churn; the changes made stay until reset()."""
+        return self.admin('DELETE', 'churn')
+
+    def changes(self, since=0):
+        """The pod changes after sequence number `since`, oldest first (each: seq, time, kind, podId, podName,
+        workloadId, source[, listAnswer, index, fields])."""
+        return self.admin('GET', 'changes?since=%d' % since)['changes']
+
+    def latest_change(self):
+        """The sequence number of the latest change (0: none since start or reset): note it before a read."""
+        return self.admin('GET', 'changes?since=%d' % (2 ** 62))['latest']
+
+    def gateway(self, **settings):
+        """Set rate_limit (requests a second), burst and page_cap (None: off); the others keep their value."""
+        return self.admin('POST', 'gateway', settings)
+
+    def gateway_state(self):
+        """{"rate_limit", "burst", "page_cap", "admitted", "refused"}."""
+        return self.admin('GET', 'gateway')
+
     def stop(self):
         """SIGTERM, then wait; returns the exit code (0 on a clean stop)."""
         if self.process.poll() is None:
@@ -127,6 +161,19 @@ class Simulator:
         if self.process.stdout:
             self.process.stdout.close()
         return self.process.returncode
+
+
+def pods_that_stayed(pod_ids_before, changes):
+    """The ids of `pod_ids_before` (the scope when a read began) that no change in `changes` (the history of
+    the read's span) deleted: the pods a read must return exactly once, whatever churn did meanwhile.
+    Changed pods stay (a test whose scope depends on a changed field drops them itself)."""
+    deleted = {change['podId'] for change in changes if change['kind'] == 'deleted'}
+    return [pod_id for pod_id in pod_ids_before if pod_id not in deleted]
+
+
+def pods_created(changes):
+    """The ids of the pods `changes` created: a read may or may not return them."""
+    return {change['podId'] for change in changes if change['kind'] == 'created'}
 
 
 def _read_ready_line(process, timeout):

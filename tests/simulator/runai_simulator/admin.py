@@ -1,4 +1,5 @@
-"""The /_sim/ admin paths: faults, token expiry, the request log, the inventory, pod lifecycle changes, reset.
+"""The /_sim/ admin paths: faults, token expiry, the request log, the inventory, pod lifecycle changes, churn and
+its change history, the gateway (rate limit, page cap), reset.
 
 No auth, no log, no faults.
 """
@@ -8,6 +9,7 @@ import re
 import threading
 
 from .changes import ChangeError
+from .churn import ChurnError
 from .faults import FaultError
 from .inventory import build_inventory
 from .messages import JSON_TYPE, Response, json_response
@@ -16,6 +18,8 @@ from .params import UUID_PATTERN
 
 # Pods one admin call may create: plenty for a test, and a typo such as 1e9 fails instead of eating memory.
 MAX_NEW_PODS = 100000
+GATEWAY_KEYS = ('rate_limit', 'burst', 'page_cap')
+MAX_PAGE_CAP = 500
 
 
 def _error(status, message):
@@ -67,14 +71,36 @@ def _pod_count(document, key):
     return value
 
 
+def _gateway_settings(document, current):
+    """The gateway settings `document` asks for: keys it gives replace the current ones (null: off)."""
+    settings = {key: current[key] for key in GATEWAY_KEYS}
+    for key in GATEWAY_KEYS:
+        if key not in document or document[key] is None:
+            settings[key] = None if key in document else settings[key]
+            continue
+        value = document[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+            raise ChangeError(400, 'Invalid %s %r: must be a number > 0, or null for none' % (key, value))
+        if key == 'page_cap' and (not isinstance(value, int) or value > MAX_PAGE_CAP):
+            raise ChangeError(400, 'Invalid page_cap %r: must be an integer from 1 to %d, or null' % (value, MAX_PAGE_CAP))
+        if key == 'burst' and value < 1:
+            raise ChangeError(400, 'Invalid burst %r: must be at least 1' % value)
+        settings[key] = value
+    if 'rate_limit' in document and 'burst' not in document:
+        settings['burst'] = None        # a new rate gets the default burst, one second of it
+    return settings
+
+
 class AdminApi:
-    def __init__(self, world, faults, request_log, issuer, changes, renderer):
+    def __init__(self, world, faults, request_log, issuer, changes, renderer, gateway=None, churn=None):
         self.world = world
         self.faults = faults
         self.request_log = request_log
         self.issuer = issuer
         self.changes = changes
         self.renderer = renderer
+        self.gateway = gateway
+        self.churn = churn
         self._inventory_bodies = {}
         self._inventory_lock = threading.Lock()
         self.routes = {
@@ -87,6 +113,13 @@ class AdminApi:
             ('GET', '/_sim/inventory'): self.inventory,
             ('POST', '/_sim/reset'): self.reset,
             ('GET', '/_sim/health'): self.health,
+            ('GET', '/_sim/churn'): self.churn_state,
+            ('POST', '/_sim/churn'): self.start_churn,
+            ('DELETE', '/_sim/churn'): self.stop_churn,
+            ('GET', '/_sim/changes'): self.change_history,
+            ('GET', '/_sim/gateway'): self.gateway_state,
+            ('POST', '/_sim/gateway'): self.set_gateway,
+            ('DELETE', '/_sim/gateway'): self.reset_gateway,
         }
         # Paths with an id in them: (method, pattern, readable form, handler(request, id)).
         self.id_routes = [
@@ -168,10 +201,55 @@ class AdminApi:
 
     def reset(self, request):
         del request
+        self.churn.stop()
         self.faults.clear()
         self.request_log.clear()
         self.changes.reset()
+        self.gateway.reset()
         return json_response(200, {'faults': [], 'requests': []})
+
+    # -- churn and the change history -----------------------------------------------------------------
+    def churn_state(self, request):
+        del request
+        return json_response(200, self.churn.state())
+
+    def start_churn(self, request):
+        try:
+            document = json.loads(request.body.decode('utf-8') or '{}')
+        except (UnicodeDecodeError, ValueError) as exc:
+            return _error(400, 'The body must be a JSON object: %s' % exc)
+        try:
+            return json_response(200, self.churn.start(document))
+        except ChurnError as exc:
+            return _error(400, 'Invalid churn: %s' % exc)
+
+    def stop_churn(self, request):
+        del request
+        self.churn.stop()
+        return json_response(200, self.churn.state())
+
+    def change_history(self, request):
+        """`?since=N`: the changes after sequence number N (default 0: all that are kept), and the latest number."""
+        text = (request.params.get('since') or ['0'])[0]
+        if not text.isdigit():
+            return _error(400, 'Invalid since %r: must be an integer >= 0' % text)
+        changes, latest = self.changes.history.since(int(text))
+        return json_response(200, {'latest': latest, 'changes': changes})
+
+    # -- the gateway: rate limit and page cap ----------------------------------------------------------
+    def gateway_state(self, request):
+        del request
+        return json_response(200, self.gateway.state())
+
+    def set_gateway(self, request):
+        document = _json_object(request, GATEWAY_KEYS)
+        self.gateway.configure(**_gateway_settings(document, self.gateway.state()))
+        return json_response(200, self.gateway.state())
+
+    def reset_gateway(self, request):
+        del request
+        self.gateway.reset()
+        return json_response(200, self.gateway.state())
 
     # -- pod lifecycle ------------------------------------------------------------------------------
     def _pods_text(self, pods):

@@ -9,6 +9,7 @@ proportional to the changes, not to the world.
 import bisect
 import uuid
 
+from .history import ChangeHistory
 from .model import Node, Pod, Resources, Workload, default_order
 from .pods import COMPLETED_PHASES
 from .timefmt import now_ms
@@ -19,6 +20,8 @@ ACTIVE_PHASES = ('Pending', 'Running')
 NEW_WORKLOAD_KIND = 'training'
 NEW_WORKLOAD_IMAGE = 'nvcr.io/nvidia/pytorch:24.05-py3'
 NEW_WORKLOAD_PROFILE = 'moderate'
+# Fields a change may touch, as the API names them, with the Pod attribute holding each.
+WATCHED_FIELDS = (('k8sPhase', 'phase'), ('nodeName', 'node_name'), ('currentNodePool', 'node_pool'))
 
 
 class ChangeError(Exception):
@@ -44,6 +47,8 @@ def _with(pods, pod):
 def _merged(pods, added):
     """A copy of the default-ordered `pods` with the pods `added`; new pods usually go at the end."""
     added = sorted(added, key=default_order)
+    if len(added) == 1:
+        return _with(pods, added[0])
     if not pods or not added or default_order(pods[-1]) <= default_order(added[0]):
         return pods + added
     return sorted(pods + added, key=default_order)
@@ -67,9 +72,28 @@ def _new_workload_resources(pool):
                      gpu_allocated=1.0, **common)
 
 
+def _field_changes(old, new):
+    """{field: {old, new}} for the fields of WATCHED_FIELDS that differ between two states of a pod."""
+    return {field: {'old': getattr(old, attribute), 'new': getattr(new, attribute)}
+            for field, attribute in WATCHED_FIELDS if getattr(old, attribute) != getattr(new, attribute)}
+
+
+def _between_ids(low, high):
+    """A UUID text sorting strictly between two (low may be None: anything below high), or None if there is none."""
+    high_value = uuid.UUID(high).int
+    low_value = -1 if low is None else uuid.UUID(low).int
+    if high_value - low_value < 2:
+        return None
+    return str(uuid.UUID(int=(low_value + high_value) // 2))
+
+
 class WorldChanges:
+    """Every change names its `source` (admin, script, rate, answer) and may carry a `note` (listAnswer,
+    index) for the change history (history.py)."""
+
     def __init__(self, world):
         self.world = world
+        self.history = ChangeHistory()
         self._pristine = world.view
         self._pristine_workloads = world.workloads
         self._original_pods = {}            # pod id -> the generated Pod, or None for a pod added since
@@ -90,7 +114,7 @@ class WorldChanges:
         return workload
 
     # -- changes --------------------------------------------------------------------------------------
-    def set_pod(self, pod_id, phase=None, node_name=(), node_pool=()):
+    def set_pod(self, pod_id, phase=None, node_name=(), node_pool=(), source='admin', note=None):
         """Change a pod's phase, node (`None` for none) and node pool; `()` leaves one as it is."""
         with self.world.lock:
             pod = self.pod(pod_id)
@@ -110,9 +134,10 @@ class WorldChanges:
                 fields.update(self._placement(pod, node_name, fields.get('node_pool', pod.node_pool)))
             changed = pod.evolve(**fields)
             self._commit(replaced=[(pod, changed)])
+            self.history.record('changed', changed, now, source, fields=_field_changes(pod, changed), **(note or {}))
             return changed
 
-    def delete_pod(self, pod_id):
+    def delete_pod(self, pod_id, source='admin', note=None):
         with self.world.lock:
             pod = self.pod(pod_id)
             if pod.deleted_ms is not None:
@@ -120,7 +145,25 @@ class WorldChanges:
             now = max(now_ms(), pod.latest_ms())
             deleted = pod.evolve(deleted_ms=now, updated_ms=now)
             self._commit(replaced=[(pod, deleted)])
+            self.history.record('deleted', deleted, now, source, **(note or {}))
             return deleted
+
+    def insert_pod(self, before, after=None, phase=None, source='admin', note=None):
+        """A new pod placed just before the live pod `before` in the default order (`after` is the pod that
+        precedes it there, or None): a twin of `before` (same workload, node, phase, createdAt) with an id
+        between the two, so that every filter `before` matches, and every read's order, put it in that place."""
+        with self.world.lock:
+            low = after.id if after is not None and after.created_ms == before.created_ms else None
+            pod_id = _between_ids(low, before.id)
+            if pod_id is None or pod_id in self.world.pods_by_id:
+                raise ChangeError(409, 'No id fits between %s and %s' % (low, before.id))
+            return self._add_twin(before, pod_id, before.created_ms, phase, source, note)
+
+    def append_pod(self, sibling, phase=None, source='admin', note=None):
+        """A new pod of `sibling`'s workload and node, created now: after every older pod in the default order."""
+        with self.world.lock:
+            created = max(now_ms(), self.world.view.live[-1].created_ms + 1 if self.world.view.live else 0, sibling.latest_ms())
+            return self._add_twin(sibling, str(uuid.uuid4()), created, phase, source, note)
 
     def add_workload(self, count, phase, workload_id=None, cluster_id=None, node_pool=None, name=None):
         with self.world.lock:
@@ -148,6 +191,7 @@ class WorldChanges:
             self._original_workload_pods.setdefault(workload.id, None)
             pods = self._new_pods(workload, count, phase)
             self._commit(added=pods)
+            self._record_created(pods, 'admin')
             return workload, pods
 
     def add_pods(self, workload_id, count, phase):
@@ -155,6 +199,7 @@ class WorldChanges:
             workload = self.workload(workload_id)
             pods = self._new_pods(workload, count, phase)
             self._commit(added=pods)
+            self._record_created(pods, 'admin')
             return pods
 
     def reset(self):
@@ -177,11 +222,36 @@ class WorldChanges:
             self._original_pods.clear()
             self._original_workload_pods.clear()
             self._added_workloads = 0
+            self.history.clear()
             # A new generation, not the pristine one: caches keyed by a later generation must go.
             world.view = self._pristine._replace(generation=world.view.generation + 1)
             self._pristine = world.view
 
     # -- helpers --------------------------------------------------------------------------------------
+    def _record_created(self, pods, source, note=None):
+        for pod in pods:
+            self.history.record('created', pod, pod.updated_ms, source, **(note or {}))
+
+    def _add_twin(self, model, pod_id, created_ms, phase, source, note):
+        workload = model.workload
+        taken = {pod.name for pod in workload.pods}
+        sequence = len(workload.pods)
+        while '%s-%d' % (workload.name, sequence) in taken:
+            sequence += 1
+        now = max(now_ms(), created_ms, model.latest_ms())
+        twin = model.evolve(id=pod_id, name='%s-%d' % (workload.name, sequence), created_ms=created_ms,
+                            deleted_ms=None, updated_ms=now)
+        if twin.started_ms is not None and twin.started_ms < created_ms:
+            twin.started_ms = created_ms
+        if twin.completed_ms is not None and twin.completed_ms < created_ms:
+            twin.completed_ms = created_ms
+        twin.phase_updated_ms = max(twin.phase_updated_ms, created_ms)
+        self._commit(added=[twin])
+        self._record_created([twin], source, note)
+        if phase is not None and phase != twin.phase:
+            return self.set_pod(twin.id, phase=phase, source=source, note=note)
+        return twin
+
     def _placement(self, pod, node_name, node_pool):
         """The node attributes of `pod` on the node called `node_name` (None: no node)."""
         if node_name is None:

@@ -22,6 +22,8 @@ class PodsApi:
         self.index = index
         self.renderer = renderer
         self._legacy_bodies = {}
+        # A gateway's cap on the pods of one list answer (None: none); set from --page-cap or /_sim/gateway.
+        self.page_cap = None
 
     # -- helpers -----------------------------------------------------------------------------------
     def _workload(self, workload_id):
@@ -45,16 +47,20 @@ class PodsApi:
         return value or 'all'
 
     def _page(self, selected, offset, limit, render):
-        """The list answer, pre-serialised pods joined: `next` only while pods remain after this page."""
-        end = offset + limit
+        """The list answer, pre-serialised pods joined: `next` only while pods remain after this page.
+
+        Under a page cap the answer holds fewer pods than asked, and `next` is the offset plus what it served.
+        """
+        page_cap = self.page_cap
+        end = offset + (limit if page_cap is None else min(limit, page_cap))
         text = '{"pods":[' + ','.join(render(pod) for pod in selected[offset:end]) + ']'
         if end < len(selected):
             text += ',"next":%d' % end
         return Response(200, (text + '}').encode('utf-8'), JSON_TYPE)
 
     # -- GET /api/v1/workloads/pods ------------------------------------------------------------------
-    def list_pods(self, request):
-        request_params = request.params
+    def _list_query(self, request_params):
+        """(query, offset, limit, verbosity) of a list request; parameters checked in a fixed order."""
         deleted = params.boolean(request_params, 'deleted')
         offset, limit = self._paging(request_params)
         sort_order = params.choice(request_params, 'sortOrder', ('asc', 'desc'), 'asc')
@@ -63,10 +69,24 @@ class PodsApi:
         verbosity = params.choice(request_params, 'verbosity', ('brief', 'full'), 'brief')
         completed = self._completed(request_params)
         search = params.first(request_params, 'search')
-        selected = self.index.select(query(deleted=deleted, completed=completed, filters=filters, search=search,
-                                           sort_by=sort_by, sort_order=sort_order))
+        pod_query = query(deleted=deleted, completed=completed, filters=filters, search=search, sort_by=sort_by,
+                          sort_order=sort_order)
+        return pod_query, offset, limit, verbosity
+
+    def list_pods(self, request):
+        pod_query, offset, limit, verbosity = self._list_query(request.params)
+        selected = self.index.select(pod_query)
         render = self.renderer.full if verbosity == 'full' else self.renderer.brief
         return self._page(selected, offset, limit, render)
+
+    def selection_of(self, workload_id, request_params):
+        """The ordered pods a list request pages through (`workload_id` None: the list path), for churn to
+        pick positions in; an ApiError when the request's parameters are not valid."""
+        if workload_id is None:
+            return self.index.select(self._list_query(request_params)[0])
+        workload = self._workload(workload_id)
+        return self.index.select(query(workload_id=workload.id, deleted=params.boolean(request_params, 'deleted'),
+                                       search=params.first(request_params, 'search')))
 
     # -- GET /api/v1/workloads/pods/count ------------------------------------------------------------
     def count_pods(self, request):
