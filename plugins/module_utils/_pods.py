@@ -272,6 +272,15 @@ def _pod_result(client, pod_query, keep_pods, gate_check):
     return {'pods': pods, 'count': count, 'summary': summary.result()}
 
 
+def scope_not_created(pod_query, error):
+    """Whether a read's RunaiError says its workload does not exist (yet): HTTP 404 from the path of one workload.
+
+    A wait (runai_pods_info) and a watch (runai_pod_events) take that as an empty scope, since the workload may be
+    created later; a read that must answer now fails with the error.
+    """
+    return error.status == 404 and pod_query.workload_id is not None
+
+
 def empty_pod_result(pod_query):
     """The result of a read that found no pod (a workload not created yet, while waiting for it)."""
     result = {'pods': [], 'count': 0, 'summary': empty_summary(0)}

@@ -329,7 +329,7 @@ from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_A
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 from ansible_collections.runai.platform.plugins.module_utils._pods import (
-    POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, empty_pod_result, fetch_pod_result, read_pod_query)
+    POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, empty_pod_result, fetch_pod_result, read_pod_query, scope_not_created)
 from ansible_collections.runai.platform.plugins.module_utils._waiter import wait_until
 
 MODULE_OPTIONS = dict(
@@ -364,7 +364,7 @@ def read_once(client, pod_query, gate, return_pods, waiting=False):
         # A wait_for that reads the pods sees them whatever return_pods says; they are dropped from the result afterwards.
         result = fetch_pod_result(client, pod_query, return_pods, gate_check=check, evaluated_later=(gate.wait_for,))
     except RunaiError as exc:
-        if not (waiting and exc.status == 404 and pod_query.workload_id):
+        if not (waiting and scope_not_created(pod_query, exc)):
             raise
         # The 404 may come after the first pages (the workload deleted in the middle of the read): what those
         # pages showed is dropped with them, and the read counts as "no pods yet", never as a read of its first pages.

@@ -83,6 +83,8 @@ class RunningSource:
 def watching(source, sim, **args):
     arguments = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret, interval=1)
     arguments.update(args)
+    if not any(arguments.get(name) for name in ('cluster_id', 'workload_id', 'revision_id', 'filter_by', 'search')):
+        arguments['whole_tenant'] = True
     return RunningSource(source, arguments)
 
 
@@ -160,7 +162,7 @@ def test_an_outage_is_one_error_and_one_recovered_without_secrets(source, sim, c
     assert error['message'].startswith('Run:ai API request failed: HTTP 503 from GET /api/v1/workloads/%s/pods: ' % workload_id)
     shown = json.dumps(running.events) + caplog.text
     assert sim.client_secret not in shown and JWT_START not in shown and 'Bearer' not in shown
-    assert 'Run:ai answers again after' in caplog.text
+    assert 'Run:ai answers again, ' in caplog.text
 
 
 def test_a_pod_that_completes_leaves_a_scope_of_pods_not_completed(source, sim):

@@ -116,9 +116,9 @@ def test_the_shipped_rulebook_reports_the_pods_that_turn_failed_and_only_them(ve
     examples = sim.inventory(workloads=False)['examples']
     turning_failed = examples['podWithAdvancedMetrics']['podId']
     moving = next(examples[name]['podId'] for name in ('cpuOnlyPod', 'inferencePod', 'multiGpuPod') if examples[name]['podId'] != turning_failed)
-    rulebook = Rulebook(venv, tmp_path, RULEBOOK, connection_env(sim), variables={'runai_interval': 1})
+    rulebook = Rulebook(venv, tmp_path, RULEBOOK, connection_env(sim), variables={'runai_interval': 1, 'runai_whole_tenant': True})
     try:
-        rulebook.wait_for(lambda output: 'runai_pod_events: watching the pods of the tenant every 1 s' in output, 120, 'start of the source')
+        rulebook.wait_for(lambda output: 'runai_pod_events: watching the pods of the whole tenant every 1 s' in output, 120, 'start of the source')
         wait_for_polls(sim, 2)  # the baseline is taken: from now on, changes are events
         sim.clear_requests()
         sim.set_pod(turning_failed, k8sPhase='Failed')
@@ -142,7 +142,8 @@ def test_the_shipped_rulebook_reports_the_pods_that_turn_failed_and_only_them(ve
 
 
 def test_rejected_credentials_stop_the_rulebook_with_one_sentence(venv, sim, tmp_path):
-    rulebook = Rulebook(venv, tmp_path, RULEBOOK, connection_env(sim, RUNAI_CLIENT_SECRET='wrong-secret-5678'))
+    rulebook = Rulebook(venv, tmp_path, RULEBOOK, connection_env(sim, RUNAI_CLIENT_SECRET='wrong-secret-5678'),
+                        variables={'runai_whole_tenant': True})
     try:
         rulebook.process.wait(180)
     finally:
@@ -152,3 +153,48 @@ def test_rejected_credentials_stop_the_rulebook_with_one_sentence(venv, sim, tmp
     sentence = ("runai_pod_events: Run:ai rejected the credentials of client_id '%s': HTTP 401 from POST /api/v1/token" % sim.client_id)
     assert sentence in output, output[-4000:]
     assert 'wrong-secret-5678' not in output and 'Traceback' not in output
+
+
+def test_a_misspelt_scope_variable_stops_the_rulebook_instead_of_watching_the_whole_tenant(venv, sim, tmp_path):
+    """Issue 17 item 10: runai_clusterid (for runai_cluster_id) left the scope unset, and the watch took in every pod."""
+    cluster_id = sim.inventory(workloads=False)['clusters'][0]['id']
+    sim.clear_requests()
+    rulebook = Rulebook(venv, tmp_path, RULEBOOK, connection_env(sim), variables={'runai_clusterid': cluster_id, 'runai_interval': 1})
+    try:
+        rulebook.process.wait(180)
+    finally:
+        rulebook.stop()
+    output = rulebook.output
+    assert rulebook.process.returncode != 0
+    assert ('runai_pod_events: runai_pod_events would watch every pod of the tenant: none of cluster_id, workload_id, revision_id, '
+            'filter_by, search is set (a variable left out or misspelt gives none); set one of them, or whole_tenant: true to watch '
+            'the whole tenant') in output, output[-4000:]
+    assert 'Traceback' not in output
+    assert sim.requests() == []  # refused before any request
+
+
+@pytest.fixture(scope='module')
+def paged_sim():
+    """Enough live pods for several pages of 500, so that pages after the first run in the pager's workers."""
+    with start_simulator('--pods', '3000', '--seed', '11') as running:
+        yield running
+
+
+def test_ctrl_c_ends_ansible_rulebook_while_slow_pages_are_in_flight(venv, paged_sim, tmp_path):
+    """The pages after the first take two minutes to answer; Ctrl-C must not wait for them (nor for timeout x attempts)."""
+    sim = paged_sim
+    sim.add_fault(delay_ms=120000, path='^/api/v1/workloads/pods$', query='offset=[1-9]', count=1000)
+    rulebook = Rulebook(venv, tmp_path, RULEBOOK, connection_env(sim), variables={'runai_interval': 1, 'runai_whole_tenant': True})
+    try:
+        rulebook.wait_for(lambda output: 'runai_pod_events: watching the pods' in output, 120, 'start of the source')
+        deadline = time.monotonic() + 120
+        while 1000 - sim.faults()[0]['remaining'] < 2:  # two slow pages taken by the simulator, not answered
+            assert time.monotonic() < deadline and rulebook.process.poll() is None, rulebook.output[-4000:]
+            time.sleep(0.2)
+    finally:
+        stopped_by_ctrl_c = rulebook.stop()
+        answered_slow_pages = [request for request in list_requests(sim) if 'offset=0' not in request['query']]
+        sim.clear_faults()
+    assert stopped_by_ctrl_c, 'ansible-rulebook did not stop within 30 s of SIGINT with slow pages in flight'
+    # The slow pages were still unanswered when the process had ended: it did not wait for them.
+    assert answered_slow_pages == []

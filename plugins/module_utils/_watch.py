@@ -1,0 +1,603 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+# FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
+
+"""The logic of the runai_pod_events event source: its arguments, the state it keeps per pod, and the poll loop.
+
+A poll is streamed: the pager's pages are read in a daemon thread and handed to the event loop one at a
+time; each page's ADDED and MODIFIED events go onto the rulebook's queue before the next page is taken,
+so ansible-rulebook's back-pressure bounds memory. Only when the listing ended do the pods not listed
+become DELETED; a poll that fails half way reports no deletion. Free of Ansible imports: ansible-rulebook
+runs the source in a Python that may have no ansible-core.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import asyncio
+import datetime
+import difflib
+import logging
+import math
+import os
+import threading
+
+from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, parse_retry_after
+from ansible_collections.runai.platform.plugins.module_utils._connection import (
+    CREDENTIALS, ENVIRONMENT, CredentialLevel, Sources, client_from_options)
+from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._pod_fields import POD_FIELDS
+from ansible_collections.runai.platform.plugins.module_utils._pods import pod_pages, read_pod_query, scope_not_created
+
+try:
+    import requests  # noqa: F401  pylint: disable=unused-import  # the client's transport
+    HAS_REQUESTS = True
+except ImportError:
+    HAS_REQUESTS = False
+
+SOURCE = 'runai_pod_events'
+CONNECTION_OPTIONS = ('base_url', 'client_id', 'client_secret', 'token', 'validate_certs', 'ca_path', 'timeout', 'retries')
+WATCH_SCOPE_OPTIONS = ('cluster_id', 'workload_id', 'revision_id', 'filter_by', 'search', 'completed')
+# The scope options that narrow the watch to a part of the tenant (completed alone still spans every cluster).
+NARROWING_OPTIONS = ('cluster_id', 'workload_id', 'revision_id', 'filter_by', 'search')
+WATCH_OPTIONS = ('interval', 'watch_fields', 'emit_existing', 'whole_tenant')
+# The options of runai_pods_info that select or shape pods but mean nothing to a watch.
+POD_INFO_OPTIONS = ('sort_by', 'sort_order', 'verbosity', 'deleted', 'offset', 'page_size', 'max_pods', 'fields', 'query',
+                    'count_only', 'legacy_endpoint', 'return_pods', 'wait', 'wait_for', 'wait_timeout', 'wait_sleep',
+                    'min_pods', 'pod_condition', 'fail_condition', 'max_offenders')
+# What ansible-rulebook itself adds to a source's arguments.
+ENGINE_ARGUMENTS = ('eda_feedback_queue',)
+DEFAULT_WATCH_FIELDS = ('k8sPhase', 'nodeName', 'currentNodePool')
+DEFAULT_INTERVAL = 30.0
+MIN_INTERVAL = 1.0
+# HTTP statuses that, on the first poll, mean the arguments or credentials are wrong rather than an outage.
+FATAL_AT_START = (400, 401, 403)
+# A poll that hears no answer for `timeout` plus this is hung: one request's timeout, not timeout x attempts x pages.
+HANG_GRACE = 2.0
+# How often a waiting poll looks at its deadline, and a worker at the cancel flag (seconds of real time).
+CHECK_EVERY = 0.25
+# The same logger name as the source file's, so that a rulebook's log shows one name.
+logger = logging.getLogger('runai.platform.' + SOURCE)
+_TRUE = ('true', 'yes', 'on', '1')
+_FALSE = ('false', 'no', 'off', '0')
+
+
+# -- arguments ------------------------------------------------------------------------------------
+
+class Watch:
+    """The validated arguments of one source: how to build the client, what to list, how to compare."""
+
+    def __init__(self, connection, pod_query, interval, watch_fields, emit_existing, scope):
+        self.connection = connection
+        self.pod_query = pod_query
+        self.interval = interval
+        self.watch_fields = watch_fields
+        self.emit_existing = emit_existing
+        self.scope = scope
+
+    def client(self):
+        """A RunaiClient (no request is made yet); RunaiError for a wrong connection argument."""
+        if not HAS_REQUESTS:
+            raise RunaiError('%s needs the Python library requests on the host that runs ansible-rulebook (pip install requests)' % SOURCE)
+        return client_from_options(self.connection.get, self.connection.credential_levels, Sources(option_word='argument'))
+
+    @property
+    def timeout(self):
+        return self.connection.get('timeout')
+
+
+def read_arguments(args, environ):
+    """A Watch from the rulebook's arguments and the environment; RunaiError naming a wrong one, before any request."""
+    _refuse_unknown(args)
+    connection = _connection_options(args, environ)
+    # None, '' and [] are unset: what a rulebook's `{{ var | default(None) }}` gives for a variable left out.
+    scope = dict((name, args[name]) for name in WATCH_SCOPE_OPTIONS if args.get(name) not in (None, '', []))
+    if 'completed' in scope:
+        scope['completed'] = _boolean('completed', scope['completed'])
+    _check_text_scope(scope)
+    _check_whole_tenant(scope, _boolean('whole_tenant', args.get('whole_tenant', False)))
+    pod_query = read_pod_query(scope.get)
+    interval = _number(args.get('interval', DEFAULT_INTERVAL))
+    if interval is None or not math.isfinite(interval) or interval < MIN_INTERVAL:
+        raise RunaiError('interval must be a number of seconds of %g or more, got %s' % (MIN_INTERVAL, shown(args.get('interval'))))
+    emit_existing = _boolean('emit_existing', args.get('emit_existing', True))
+    return Watch(connection, pod_query, interval, read_watch_fields(args.get('watch_fields')), emit_existing, scope)
+
+
+def _check_whole_tenant(scope, whole_tenant):
+    """A watch of every pod of the tenant only when asked for: a misspelt rulebook variable must not widen the scope."""
+    narrowing = [name for name in NARROWING_OPTIONS if name in scope]
+    if whole_tenant and narrowing:
+        raise RunaiError('whole_tenant is true but %s narrows the watch to part of the tenant; set whole_tenant to false, or drop %s' % (
+            narrowing[0], narrowing[0]))
+    if not whole_tenant and not narrowing:
+        raise RunaiError('%s would watch every pod of the tenant: none of %s is set (a variable left out or misspelt gives none); '
+                         'set one of them, or whole_tenant: true to watch the whole tenant' % (SOURCE, ', '.join(NARROWING_OPTIONS)))
+
+
+def _check_text_scope(scope):
+    """filter_by and search as the module's argument spec would have them, before read_pod_query sees them."""
+    filter_by = scope.get('filter_by')
+    if filter_by is not None and not isinstance(filter_by, (str, list)):
+        raise RunaiError('filter_by must be a list of filter expressions <field><operator><value>, got %s' % shown(filter_by))
+    search = scope.get('search')
+    if search is not None and not isinstance(search, str):
+        raise RunaiError('search must be a string, got %s' % shown(search))
+
+
+def _refuse_unknown(args):
+    if not isinstance(args, dict):
+        raise RunaiError('%s takes a mapping of arguments, got %s' % (SOURCE, shown(args)))
+    known = CONNECTION_OPTIONS + WATCH_SCOPE_OPTIONS + WATCH_OPTIONS
+    for name in sorted(args, key=str):
+        if name in known or name in ENGINE_ARGUMENTS:
+            continue
+        # A typo must never widen the scope to every pod of the tenant, so nothing unknown is ignored.
+        if name in POD_INFO_OPTIONS:
+            raise RunaiError('%s is an option of runai_pods_info that %s does not take; its scope arguments are %s' % (
+                name, SOURCE, ', '.join(WATCH_SCOPE_OPTIONS)))
+        raise RunaiError('%s does not take the argument %s; valid arguments: %s' % (SOURCE, shown(name), ', '.join(known)))
+
+
+class _Options:
+    """Connection options: the argument, else its RUNAI_* environment variable, in the types the client wants."""
+
+    def __init__(self, values, credential_levels):
+        self.values = values
+        self.credential_levels = credential_levels
+
+    def get(self, name):
+        return self.values.get(name)
+
+
+def _connection_options(args, environ):
+    values = {}
+    for name in CONNECTION_OPTIONS:
+        value = args.get(name)
+        if value is None and name in ENVIRONMENT and name not in CREDENTIALS:
+            value = environ.get(ENVIRONMENT[name]) or None
+        values[name] = value
+    values['validate_certs'] = True if values['validate_certs'] is None else _boolean('validate_certs', values['validate_certs'])
+    if values['timeout'] is None:
+        values['timeout'] = 30.0
+    else:
+        # A value that is no number is left as it is: the shared check words the mistake as it does for the modules.
+        number = _number(values['timeout'])
+        values['timeout'] = values['timeout'] if number is None else number
+    values['retries'] = 3 if values['retries'] is None else _integer(values['retries'])
+    if isinstance(values['ca_path'], str):
+        values['ca_path'] = os.path.expanduser(values['ca_path'])
+    return _Options(values, _credential_levels(args, environ))
+
+
+def _credential_levels(args, environ):
+    """Where token, client_id and client_secret were set: the rulebook's arguments, then the environment.
+
+    The shared resolution (_connection.resolve_credentials) makes the arguments' way of authenticating win
+    over the environment's, so a token given in the rulebook is used although a controller credential
+    injected RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, as with the modules.
+    """
+    return [CredentialLevel(lambda name: 'the %s argument' % name, dict((name, args.get(name)) for name in CREDENTIALS)),
+            CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name],
+                            dict((name, environ.get(ENVIRONMENT[name])) for name in CREDENTIALS))]
+
+
+def _boolean(name, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise RunaiError('%s must be a boolean (true or false), got %s' % (name, shown(value)))
+
+
+def _number(value):
+    """A float from a number or a numeric string (environment variables and templated values are strings); else None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    return None
+
+
+def _integer(value):
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
+def read_watch_fields(value):
+    """The watched fields, each a field Run:ai pods have: a misspelt one would make the watch deaf to what it meant."""
+    if value is None:
+        return DEFAULT_WATCH_FIELDS
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(field, str) and field for field in value):
+        raise RunaiError('watch_fields must be a non-empty list of pod field names, got %s' % shown(value))
+    for field in value:
+        if field not in POD_FIELDS:
+            raise RunaiError('watch_fields item %s is not a field of Run:ai pods, so it would never change and never make an event '
+                             '(%s)' % (shown(field), _field_hint(field)))
+    return tuple(dict.fromkeys(value))
+
+
+def _field_hint(field):
+    same_letters = [known for known in sorted(POD_FIELDS) if known.lower() == field.lower()]
+    close = same_letters or difflib.get_close_matches(field, sorted(POD_FIELDS), n=1, cutoff=0.6)
+    if close:
+        return 'did you mean %s?' % close[0]
+    return 'pod fields: %s' % ', '.join(sorted(POD_FIELDS))
+
+
+def describe_scope(scope):
+    """The scope as the start-up log line names it: `cluster_id='...', filter_by=[...]`, or the tenant."""
+    if not scope:
+        return 'the whole tenant'
+    return ', '.join('%s=%s' % (name, shown(value)) for name, value in sorted(scope.items()))
+
+
+def now_iso():
+    """Now, as the API writes dates: ISO 8601 UTC with milliseconds and Z."""
+    return format_api_datetime(datetime.datetime.now(datetime.timezone.utc))
+
+
+# -- the state kept between polls, and the diff ---------------------------------------------------
+
+class PodState:
+    """What the watch remembers of each pod (id -> profile, the tuple of its watched values), and the diff of a poll.
+
+    A poll is begin(), add_page() for each page (its ADDED and MODIFIED events at once), then end() (the
+    DELETED events, and INIT_DONE after the first complete poll) or abandon() (a failed poll: no deletion).
+    Pods in the same state share one profile tuple, so the state is the dict of ids and little else.
+    """
+
+    def __init__(self, watch_fields, emit_existing=True):
+        self.watch_fields = watch_fields
+        self.emit_existing = emit_existing
+        self.pods = {}  # while a poll runs: the pods it has listed; between polls: every pod known
+        self.baseline_done = False  # until a poll completed, pods listed are the baseline (ADDED only with emit_existing)
+        self._unlisted = None  # while a poll runs: the pods known before that it has not listed yet
+        self._profiles = {}
+
+    @property
+    def polling(self):
+        return self._unlisted is not None
+
+    def begin(self):
+        if self.polling:
+            self.abandon()
+        self._unlisted, self.pods = self.pods, {}
+
+    def add_page(self, listed_pods, observed_at):
+        """The events of one page of the current poll; the state remembers them at once."""
+        events = []
+        for pod in listed_pods:
+            pod_id = pod.get('id') if isinstance(pod, dict) else None
+            if not isinstance(pod_id, str) or pod_id in self.pods:
+                continue
+            profile = self._profile(pod)
+            self.pods[pod_id] = profile
+            before = self._unlisted.pop(pod_id, None)
+            if before is None:
+                if self.emit_existing or self.baseline_done:
+                    events.append({'type': 'ADDED', 'pod': pod, 'observed_at': observed_at})
+            elif before != profile:
+                events.append({'type': 'MODIFIED', 'pod': pod, 'changes': self._changes(before, profile), 'observed_at': observed_at})
+        return events
+
+    def end(self, observed_at):
+        """The listing ended: every pod it did not list left the scope."""
+        events = [{'type': 'DELETED', 'pod': self.last_known(pod_id, profile), 'observed_at': observed_at}
+                  for pod_id, profile in self._unlisted.items()]
+        self._unlisted = None
+        if not self.baseline_done:
+            self.baseline_done = True
+            events.append({'type': 'INIT_DONE', 'count': len(self.pods), 'observed_at': observed_at})
+        self._forget_unused_profiles()
+        return events
+
+    def abandon(self):
+        """The poll failed part way: what it listed is remembered (its events went out), and nothing is deleted."""
+        if not self.polling:
+            return
+        self._unlisted.update(self.pods)
+        self.pods, self._unlisted = self._unlisted, None
+
+    def last_known(self, pod_id, profile):
+        """A pod that left, as the events show it: its id and its watched fields as last seen."""
+        pod = {'id': pod_id}
+        pod.update(zip(self.watch_fields, profile))
+        return pod
+
+    def _profile(self, pod):
+        values = tuple(pod.get(field) for field in self.watch_fields)
+        try:
+            return self._profiles.setdefault(values, values)
+        except TypeError:  # a watched field holding a list or dict: compared by value, not shared
+            return values
+
+    def _forget_unused_profiles(self):
+        used = set(id(profile) for profile in self.pods.values())
+        self._profiles = dict((values, profile) for values, profile in self._profiles.items() if id(profile) in used)
+
+    def _changes(self, old_profile, new_profile):
+        return dict((field, {'old': old, 'new': new})
+                    for field, old, new in zip(self.watch_fields, old_profile, new_profile) if old != new)
+
+
+# -- outages --------------------------------------------------------------------------------------
+
+class Outage:
+    """ERROR once when polls start failing; RECOVERED once when Run:ai answers a poll again, timed from the last good poll."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.last_good = clock()  # when the last poll that succeeded ended (at first: when the watch started)
+        self.failing = False
+
+    def failed(self, error, observed_at):
+        if self.failing:
+            return []
+        self.failing = True
+        event = {'type': 'ERROR', 'message': str(error)}
+        if getattr(error, 'status', None) is not None:
+            event['status'] = error.status
+        event['observed_at'] = observed_at
+        logger.warning('%s: %s', SOURCE, error)
+        return [event]
+
+    def answered(self, observed_at):
+        """The first page (or the end) of a poll after an ERROR: RECOVERED, before that page's events."""
+        if not self.failing:
+            return []
+        self.failing = False
+        outage_seconds = round(self.clock() - self.last_good, 3)
+        logger.info('%s: Run:ai answers again, %s s after the last poll that succeeded', SOURCE, outage_seconds)
+        return [{'type': 'RECOVERED', 'outage_seconds': outage_seconds, 'observed_at': observed_at}]
+
+    def poll_succeeded(self):
+        self.last_good = self.clock()
+
+
+class PollHung(RunaiError):
+    """No answer for longer than the timeout allows: the poll is given up."""
+
+
+class PollCancelled(Exception):
+    """The poll was given up (hung, or the source was cancelled): its worker threads stop asking."""
+
+
+class PollDeadline:
+    """When a poll that hears nothing counts as hung: `timeout` + HANG_GRACE after its last answer.
+
+    A pause the client makes on purpose (a backoff, a Retry-After) does not count as silence: the quiet
+    time starts again when the pause ends.
+    """
+
+    def __init__(self, clock, timeout):
+        self.clock = clock
+        self.timeout = timeout
+        self.quiet_since = clock()
+
+    def answered(self):
+        self.quiet_since = max(self.quiet_since, self.clock())
+
+    def pausing(self, seconds):
+        self.quiet_since = max(self.quiet_since, self.clock() + seconds)
+
+    def expired(self):
+        return self.clock() - self.quiet_since > self.timeout + HANG_GRACE
+
+
+class WatchedClient:
+    """The source's RunaiClient, with what the watch needs to see and to stop.
+
+    - Each request runs in a daemon thread of its own, and the thread that asked (the poll's, or a page
+      worker of the pager's pool) waits for it or for the poll to be given up. A page in flight therefore
+      never holds up the end of the process: the pool's workers return at once, and a daemon thread is
+      not waited for at exit.
+    - Every answer (a session response hook) is progress for the poll's deadline; the client's pauses
+      between attempts are not silence; a Retry-After is remembered so that the next poll honours it.
+    """
+
+    def __init__(self, client, clock):
+        self.client = client
+        self.clock = clock
+        self.deadline = None
+        self.cancelled = threading.Event()
+        self.retry_after_until = None
+        client.request = self._request  # get() and the token path go through it
+        client.sleep = self._pause
+        client.session.hooks['response'].append(self._answered)
+
+    def start_poll(self, deadline):
+        self.deadline = deadline
+        self.cancelled = threading.Event()
+        return self.cancelled
+
+    def _request(self, *args, **kwargs):
+        cancelled = self.cancelled
+        return run_abandonable(cancelled, RunaiClient.request, self.client, *args, **kwargs)
+
+    def _pause(self, seconds):
+        deadline = self.deadline
+        if deadline is not None:
+            deadline.pausing(seconds)
+        if self.cancelled.wait(seconds):
+            raise PollCancelled()
+
+    def _answered(self, response, *args, **kwargs):
+        deadline = self.deadline
+        if deadline is not None:
+            deadline.answered()
+        if response.status_code in (429, 503):
+            wait = parse_retry_after(response.headers.get('Retry-After'))
+            if wait is not None:
+                self.retry_after_until = self.clock() + wait
+        return response
+
+
+def run_abandonable(cancelled, function, *args, **kwargs):
+    """function(*args, **kwargs) in a daemon thread; its result, or PollCancelled as soon as `cancelled` is set."""
+    if cancelled.is_set():
+        raise PollCancelled()
+    done = threading.Event()
+    outcome = {}
+
+    def run():
+        try:
+            outcome['result'] = function(*args, **kwargs)
+        except BaseException as exc:  # pylint: disable=broad-except  # handed to the waiting thread
+            outcome['error'] = exc
+        done.set()
+
+    threading.Thread(target=run, name=SOURCE + '-request', daemon=True).start()
+    while not done.wait(CHECK_EVERY):
+        if cancelled.is_set():
+            raise PollCancelled()
+    if 'error' in outcome:
+        raise outcome['error']
+    return outcome['result']
+
+
+# -- one poll -------------------------------------------------------------------------------------
+
+def scope_pages(client, pod_query):
+    """The pages of the scope; none when the scope's workload does not exist (yet)."""
+    try:
+        for page in pod_pages(client, pod_query):
+            yield page
+    except RunaiError as exc:
+        if not scope_not_created(pod_query, exc):
+            raise
+
+
+class PageStream:
+    """One poll's pages, read in a daemon thread and handed to the event loop one at a time.
+
+    The thread takes the next page from the pager only once the loop has put the events of the previous
+    one on the rulebook's queue (taken()), so a slow rulebook slows the read instead of filling memory.
+    """
+
+    def __init__(self, loop, cancelled):
+        self._loop = loop
+        self._cancelled = cancelled
+        self._inbox = asyncio.Queue()
+        self._taken = threading.Event()
+        self._getter = None
+
+    def start(self, read_pages, *arguments):
+        threading.Thread(target=self._read, args=(read_pages,) + arguments, name=SOURCE, daemon=True).start()
+
+    def _read(self, read_pages, *arguments):
+        pages = None
+        try:
+            pages = iter(read_pages(*arguments))
+            for page in pages:
+                self._taken.clear()
+                if not self._hand(('page', page)):
+                    return
+                del page
+                while not self._taken.wait(CHECK_EVERY):
+                    if self._cancelled.is_set():
+                        return
+            self._hand(('end', None))
+        except BaseException as exc:  # pylint: disable=broad-except  # handed to the event loop
+            self._hand(('error', exc))
+        finally:
+            close = getattr(pages, 'close', None)
+            if close is not None:
+                close()  # the pager cancels what it fetches ahead
+
+    def _hand(self, message):
+        if self._cancelled.is_set():
+            return False
+        try:
+            self._loop.call_soon_threadsafe(self._inbox.put_nowait, message)
+        except RuntimeError:  # the loop is closed: nobody reads any more
+            return False
+        return True
+
+    async def next(self, deadline):
+        """('page', pods), ('end', None) or ('error', exception); PollHung when the deadline passes first."""
+        if self._getter is None:
+            self._getter = asyncio.ensure_future(self._inbox.get())
+        while not self._getter.done():
+            await asyncio.wait({self._getter}, timeout=CHECK_EVERY)
+            if not self._getter.done() and deadline.expired():
+                raise PollHung('Run:ai answered nothing for more than %s seconds (the timeout, and %g more) during a poll of the '
+                               'pods; the poll was given up' % (_seconds(deadline.timeout), HANG_GRACE))
+        message, self._getter = self._getter.result(), None
+        return message
+
+    def taken(self):
+        self._taken.set()
+
+    def stop(self):
+        self._cancelled.set()
+        self._taken.set()
+        if self._getter is not None:
+            self._getter.cancel()
+
+
+async def poll_once(queue, watch, client_hooks, state, outage, clock, read_pages):
+    """One poll, its events put on the queue page by page; raises RunaiError (PollHung included) when it fails."""
+    loop = asyncio.get_running_loop()
+    deadline = PollDeadline(clock, watch.timeout)
+    cancelled = client_hooks.start_poll(deadline) if client_hooks is not None else threading.Event()
+    stream = PageStream(loop, cancelled)
+    state.begin()
+    stream.start(read_pages, client_hooks.client if client_hooks is not None else None, watch.pod_query)
+    try:
+        while True:
+            kind, value = await stream.next(deadline)
+            if kind == 'error':
+                raise value
+            deadline.answered()
+            observed_at = now_iso()
+            events = outage.answered(observed_at)
+            events += state.end(observed_at) if kind == 'end' else state.add_page(value, observed_at)
+            del value
+            for event in events:
+                await queue.put(event)
+            if kind == 'end':
+                outage.poll_succeeded()
+                return
+            del events
+            stream.taken()
+    finally:
+        stream.stop()
+        state.abandon()
+
+
+async def watch_pods(queue, watch, client, clock=None, sleep=None, read_pages=scope_pages):
+    """Poll forever, putting each event on the queue; RunaiError when the first poll is refused."""
+    loop = asyncio.get_running_loop()
+    clock = clock or loop.time
+    sleep = sleep or asyncio.sleep
+    client_hooks = WatchedClient(client, clock) if client is not None else None
+    state = PodState(watch.watch_fields, watch.emit_existing)
+    outage = Outage(clock)
+    next_poll = clock()
+    while True:
+        try:
+            await poll_once(queue, watch, client_hooks, state, outage, clock, read_pages)
+        except RunaiError as exc:
+            if not state.baseline_done and not state.pods and exc.status in FATAL_AT_START:
+                raise
+            for event in outage.failed(exc, now_iso()):
+                await queue.put(event)
+        next_poll = max(next_poll + watch.interval, clock())
+        if client_hooks is not None and client_hooks.retry_after_until is not None:
+            # The server asked for a pause longer than the interval: the next poll waits for it.
+            next_poll = max(next_poll, client_hooks.retry_after_until)
+        await sleep(next_poll - clock())
+
+
+def _seconds(value):
+    return '%g' % value
