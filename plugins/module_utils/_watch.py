@@ -575,13 +575,16 @@ async def poll_once(queue, watch, client_hooks, state, outage, clock, read_pages
         state.abandon()
 
 
-async def watch_pods(queue, watch, client, clock=None, sleep=None, read_pages=scope_pages):
-    """Poll forever, putting each event on the queue; RunaiError when the first poll is refused."""
+async def watch_pods(queue, watch, client, clock=None, sleep=None, read_pages=scope_pages, state=None):
+    """Poll forever, putting each event on the queue; RunaiError when the first poll is refused.
+
+    `state` (a PodState) may be given by a caller that measures it (make bench).
+    """
     loop = asyncio.get_running_loop()
     clock = clock or loop.time
     sleep = sleep or asyncio.sleep
     client_hooks = WatchedClient(client, clock) if client is not None else None
-    state = PodState(watch.watch_fields, watch.emit_existing)
+    state = state if state is not None else PodState(watch.watch_fields, watch.emit_existing)
     outage = Outage(clock)
     next_poll = clock()
     while True:

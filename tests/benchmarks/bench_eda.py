@@ -2,13 +2,15 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""make bench, event source part: what one poll of runai_pod_events costs on a 50,000-pod scope.
+"""make bench, event source part: what runai_pod_events costs, in memory and time, at 50,000 and 200,000 pods.
 
-The simulator serves a scope of at least --scope live pods. A process of its own, the "source process",
-loads the source as ansible-rulebook does (runpy.run_path of the installed file) and polls it as the
-watch does (read_scope in a worker thread, then PodMemory.compare): the first poll (baseline, every pod
-ADDED), then --polls unchanged polls. It reports the wall time of each poll, split into reading and
-comparing, the peak RSS of the process, its RSS between polls, and the size of the per-pod state.
+For each --scopes size the simulator serves at least that many live pods. A process of its own, the "source
+process", loads the source as ansible-rulebook does (runpy.run_path of the installed file) and runs its watch
+loop (watch_pods) with a queue that, like ansible-rulebook's, holds one event at a time: the first poll
+(baseline, every pod ADDED), then --polls unchanged polls, back to back. It reports each poll's wall time,
+the peak RSS of the process, its RSS between polls and the per-pod state. Then a soak (--soak-polls polls of a
+--soak-scope scope while the simulator churns at a steady rate) reports the RSS between polls, from poll 50 to
+the last. Figures in .build/bench/eda.json; docs/performance.md says what they mean.
 """
 
 import argparse
@@ -25,15 +27,17 @@ from harness import start_simulator  # noqa: E402  pylint: disable=wrong-import-
 
 # Of the pods the simulator generates, about two thirds are live (the rest deleted): the listing's scope.
 LIVE_SHARE = 0.66
+SOAK_CHURN = {'deletes_per_s': 5, 'creates_per_s': 5, 'changes_per_s': 10}
 
 SOURCE_PROCESS = r'''
-import asyncio, gc, json, os, resource, runpy, sys, time
+import asyncio, json, os, resource, runpy, sys, time
 
 source = runpy.run_path(sys.argv[1])
 polls = int(sys.argv[2])
-watch = source['read_arguments']({'interval': 30}, os.environ)
+watch_module = sys.modules[source['watch_pods'].__module__]
+watch = source['read_arguments']({'interval': 1, 'whole_tenant': True}, os.environ)
 client = watch.client()
-memory = source['PodMemory'](watch.watch_fields)
+state = watch_module.PodState(watch.watch_fields, watch.emit_existing)
 
 
 def rss_mib():
@@ -41,11 +45,11 @@ def rss_mib():
         return int(statm.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1048576.0
 
 
-def state_bytes(memory):
+def state_bytes(state):
     """The per-pod state: the id -> profile dict and its keys; each shared profile once, with its values."""
-    total = sys.getsizeof(memory.pods)
+    total = sys.getsizeof(state.pods)
     profiles = {}
-    for pod_id, profile in memory.pods.items():
+    for pod_id, profile in state.pods.items():
         total += sys.getsizeof(pod_id)
         profiles[id(profile)] = profile
     for profile in profiles.values():
@@ -53,31 +57,49 @@ def state_bytes(memory):
     return total, len(profiles)
 
 
-async def poll():
-    started = time.perf_counter()
-    pods = await source['in_thread'](source['read_scope'], client, watch.pod_query, False)
-    read = time.perf_counter()
-    events = memory.compare(pods, source['now_iso'](), emit_existing=True)
-    compared = time.perf_counter()
-    counts = {}
-    for event in events:
-        counts[event['type']] = counts.get(event['type'], 0) + 1
-    del pods, events
-    gc.collect()
-    return {'read_s': read - started, 'compare_s': compared - read, 'total_s': time.perf_counter() - started, 'events': counts}
+class Run:
+    def __init__(self):
+        self.polls = []
+        self.started = time.perf_counter()
+        self.counts = {}
+        self.rss_between = []
+
+    async def pause(self, seconds):
+        await queue.join()  # the poll's last events have left the queue: they count for this poll
+        now = time.perf_counter()
+        self.polls.append({'total_s': now - self.started, 'events': self.counts})
+        self.rss_between.append(rss_mib())
+        if len(self.polls) == polls + 1:
+            raise EOFError()
+        self.counts = {}
+        self.started = time.perf_counter()
 
 
-async def run():
-    results = []
-    for _ in range(polls + 1):
-        results.append(await poll())
-    return results
+run = Run()
+
+
+async def drain():
+    while True:
+        event = await queue.get()
+        run.counts[event['type']] = run.counts.get(event['type'], 0) + 1
+        queue.task_done()
+
+
+async def main():
+    global queue
+    queue = asyncio.Queue(1)  # ansible-rulebook's source queue holds one event
+    draining = asyncio.ensure_future(drain())
+    try:
+        await watch_module.watch_pods(queue, watch, client, sleep=run.pause, state=state)
+    except EOFError:
+        pass
+    draining.cancel()
 
 rss_before = rss_mib()
-results = asyncio.run(run())
-size, profiles = state_bytes(memory)
-print(json.dumps({'polls': results, 'pods': len(memory.pods), 'profiles': profiles, 'state_bytes': size,
-                  'rss_before_mib': rss_before, 'rss_between_polls_mib': rss_mib(),
+asyncio.run(main())
+size, profiles = state_bytes(state)
+print(json.dumps({'polls': run.polls, 'pods': len(state.pods), 'profiles': profiles, 'state_bytes': size,
+                  'rss_before_mib': rss_before, 'rss_between_polls_mib': run.rss_between,
                   'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 'requests': client.request_count}))
 '''
 
@@ -91,47 +113,96 @@ def measure(sim, python, source_path, polls):
     env = dict(os.environ, RUNAI_BASE_URL=sim.base_url, RUNAI_CLIENT_ID=sim.client_id, RUNAI_CLIENT_SECRET=sim.client_secret)
     env.pop('PYTHONPATH', None)  # the source finds the collection itself, as under ansible-rulebook
     answer = subprocess.run([python, '-c', SOURCE_PROCESS, source_path, str(polls)], env=env, capture_output=True, text=True,
-                            check=False, timeout=1800)
+                            check=False, timeout=3600)
     if answer.returncode != 0:
         raise SystemExit('bench_eda: the source process failed:\n' + answer.stderr[-3000:])
     return json.loads(answer.stdout)
+
+
+def simulator_for(scope, latency_ms):
+    return start_simulator('--pods', int(scope / LIVE_SHARE) + 1, '--seed', '7', '--latency-ms', latency_ms, timeout=900)
+
+
+def measure_scope(options, scope):
+    with simulator_for(scope, options.latency_ms) as sim:
+        live = sim.inventory(workloads=False)['livePods']
+        if live < scope:
+            raise SystemExit('bench_eda: the simulator has %d live pods, fewer than the scope of %d' % (live, scope))
+        return measure(sim, os.path.join(ROOT, options.venv, 'bin', 'python'), installed_source(options.venv), options.polls)
+
+
+def measure_soak(options):
+    with simulator_for(options.soak_scope, options.latency_ms) as sim:
+        sim.churn(rate=SOAK_CHURN)
+        try:
+            figures = measure(sim, os.path.join(ROOT, options.venv, 'bin', 'python'), installed_source(options.venv), options.soak_polls)
+        finally:
+            sim.stop_churn()
+        figures['changes'] = sim.latest_change()
+        return figures
 
 
 def report(figures, latency_ms):
     pods = figures['pods']
     baseline, steady = figures['polls'][0], figures['polls'][1:]
     print('runai_pod_events, one poll of a %d-pod scope (simulated latency %d ms):' % (pods, latency_ms))
-    print('  first poll (baseline, %d ADDED): %.2f s (read %.2f s, compare %.2f s)' % (
-        baseline['events'].get('ADDED', 0), baseline['total_s'], baseline['read_s'], baseline['compare_s']))
+    print('  first poll (baseline, %d ADDED through a one-event queue): %.2f s' % (baseline['events'].get('ADDED', 0), baseline['total_s']))
     for number, result in enumerate(steady, start=2):
-        print('  poll %d (no change, %d events): %.2f s (read %.2f s, compare %.2f s)' % (
-            number, sum(result['events'].values()), result['total_s'], result['read_s'], result['compare_s']))
-    print('  source process: peak RSS %.0f MiB; %.0f MiB before the first poll, %.0f MiB between polls' % (
-        figures['peak_rss_mib'], figures['rss_before_mib'], figures['rss_between_polls_mib']))
+        print('  poll %d (no change, %d events): %.2f s' % (number, sum(result['events'].values()), result['total_s']))
+    print('  source process: peak RSS %.0f MiB; %.0f MiB before the first poll, %.0f MiB after the last' % (
+        figures['peak_rss_mib'], figures['rss_before_mib'], figures['rss_between_polls_mib'][-1]))
     print('  per-pod state: %.1f MiB (%.0f bytes a pod, %d shared profiles); %d requests' % (
         figures['state_bytes'] / 1048576.0, figures['state_bytes'] / float(pods), figures['profiles'], figures['requests']))
 
 
+def report_growth(small, large):
+    pods = large['pods'] - small['pods']
+    grown = (large['peak_rss_mib'] - small['peak_rss_mib']) * 1048576.0
+    state_grown = large['state_bytes'] - small['state_bytes']
+    print('  from %d to %d pods: peak RSS +%.0f MiB (%.0f bytes a pod), per-pod state +%.1f MiB (%.0f bytes a pod)' % (
+        small['pods'], large['pods'], grown / 1048576.0, grown / pods, state_grown / 1048576.0, state_grown / float(pods)))
+
+
+def report_soak(soak):
+    between = soak['rss_between_polls_mib']
+    settled = between[50:] if len(between) > 50 else between
+    growth = (settled[-1] - settled[0]) / settled[0] * 100.0
+    seconds = [poll['total_s'] for poll in soak['polls'][1:]]
+    print('soak: %d polls of about %d pods while the simulator made %d changes; RSS between polls %.1f MiB at poll %d, '
+          '%.1f MiB at the last (%+.1f %%), max %.1f MiB; peak %.0f MiB; polls %.2f-%.2f s' % (
+              len(soak['polls']), soak['pods'], soak['changes'], settled[0], min(51, len(between)), settled[-1], growth,
+              max(settled), soak['peak_rss_mib'], min(seconds or [0]), max(seconds or [0])))
+    return growth
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--scope', type=int, default=50000, help='live pods in scope (at least)')
+    parser.add_argument('--scopes', type=int, nargs='+', default=[50000, 200000], help='live pods in scope (at least), one run each')
+    parser.add_argument('--scope', type=int, help='one scope only (same as --scopes N)')
     parser.add_argument('--polls', type=int, default=2, help='unchanged polls after the baseline')
+    parser.add_argument('--soak-polls', type=int, default=120, help='polls of the soak under churn (0: no soak)')
+    parser.add_argument('--soak-scope', type=int, default=20000)
     parser.add_argument('--latency-ms', type=int, default=0)
     parser.add_argument('--venv', default='.venv')
     parser.add_argument('--out', default=os.path.join(ROOT, '.build', 'bench', 'eda.json'))
     options = parser.parse_args()
-    generated = int(options.scope / LIVE_SHARE) + 1
-    with start_simulator('--pods', generated, '--seed', '7', '--latency-ms', options.latency_ms, timeout=600) as sim:
-        live = sim.inventory(workloads=False)['livePods']
-        if live < options.scope:
-            raise SystemExit('bench_eda: the simulator has %d live pods, fewer than the scope of %d' % (live, options.scope))
-        figures = measure(sim, os.path.join(ROOT, options.venv, 'bin', 'python'), installed_source(options.venv), options.polls)
-    figures['latency_ms'] = options.latency_ms
-    figures['measured_at'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
-    report(figures, options.latency_ms)
+    scopes = [options.scope] if options.scope else options.scopes
+    runs = []
+    for scope in scopes:
+        figures = measure_scope(options, scope)
+        report(figures, options.latency_ms)
+        runs.append(figures)
+    for small, large in zip(runs, runs[1:]):
+        report_growth(small, large)
+    results = dict(runs[0], runs=runs, latency_ms=options.latency_ms, measured_at=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+                   load_average=os.getloadavg())
+    if options.soak_polls:
+        soak = measure_soak(options)
+        results['soak'] = dict(soak, rss_growth_percent=report_soak(soak))
+    print('load average at the end: %.2f %.2f %.2f (the machine is shared; compare runs on a quiet one)' % os.getloadavg())
     os.makedirs(os.path.dirname(options.out), exist_ok=True)
     with open(options.out, 'w') as handle:
-        json.dump(figures, handle, indent=1)
+        json.dump(results, handle, indent=1)
 
 
 if __name__ == '__main__':

@@ -185,3 +185,34 @@ def test_rejected_credentials_end_the_source_with_one_sentence(source, sim):
     assert message.startswith("runai_pod_events: Run:ai rejected the credentials of client_id '%s': HTTP 401 from POST /api/v1/token" % sim.client_id)
     assert '\n' not in message and 'not-the-secret-1234' not in message
     assert running.events == []
+
+
+def test_a_retry_after_longer_than_the_interval_delays_the_next_poll(sim):
+    """A 429 asking for 500 s: one ERROR, and the next poll waits those 500 s, not the 1 s interval."""
+    from ansible_collections.runai.platform.plugins.module_utils import _watch
+    workload_id = sim.add_workload(pods=1, k8s_phase='Running')['workload']['id']
+    watch = _watch.read_arguments(dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret,
+                                       workload_id=workload_id, interval=1), {})
+    events, pauses = [], []
+
+    class Queue:
+        async def put(self, event):
+            events.append(event)
+
+    async def pause(seconds):
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            raise EOFError()
+
+    async def run():
+        with pytest.raises(EOFError):
+            await _watch.watch_pods(Queue(), watch, watch.client(), sleep=pause)
+    sim.add_fault(status=429, retry_after='500', count=1, path='/api/v1/workloads/%s/pods$' % workload_id)
+    try:
+        asyncio.run(run())
+    finally:
+        sim.clear_faults()
+    assert [event['type'] for event in events] == ['ERROR', 'RECOVERED', 'ADDED', 'INIT_DONE']
+    assert events[0]['status'] == 429 and 'asked to retry after 500 seconds' in events[0]['message']
+    # The pause before the second poll is what is left of the 500 s once the first poll's own time is taken off.
+    assert 450 < pauses[0] <= 500

@@ -66,10 +66,11 @@ def test_the_event_source_benchmark_runs(tmp_path):
     out = tmp_path / 'eda.json'
     env = dict(os.environ)
     env.pop('PYTHONPATH', None)
-    completed = subprocess.run([sys.executable, os.path.join('tests', 'benchmarks', 'bench_eda.py'), '--scope', '500', '--polls', '1',
-                                '--out', str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
+    command = [sys.executable, os.path.join('tests', 'benchmarks', 'bench_eda.py'), '--scope', '500', '--polls', '1',
+               '--soak-polls', '3', '--soak-scope', '1000', '--out', str(out)]
+    completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert 'runai_pod_events, one poll of a' in completed.stdout
+    assert 'runai_pod_events, one poll of a' in completed.stdout and 'soak: 4 polls' in completed.stdout
     with open(str(out)) as handle:
         figures = yaml.safe_load(handle)
     assert figures['pods'] >= 500 and figures['polls'][0]['events']['ADDED'] == figures['pods'] and figures['polls'][1]['events'] == {}
