@@ -13,6 +13,11 @@ def metrics_path(pod):
     return '/api/v1/workloads/%s/pods/%s/metrics' % (pod['workloadId'], pod['podId'])
 
 
+def latest_revision(inventory):
+    nim = next(workload for workload in inventory['workloads'] if workload['id'] == inventory['examples']['inferenceWorkload'])
+    return nim['revisions'][-1]
+
+
 def first_cluster(inventory):
     return inventory['clusters'][0]['id']
 
@@ -43,6 +48,11 @@ CASES = [
      lambda api, inv: api.get('/api/v1/workloads/%s/pods/%s/metrics' % (UNKNOWN_UUID, UNKNOWN_UUID), dict(WINDOW, metricType='CPU_USAGE_CORES'))),
     ('metrics no token', 401, 'declared',
      lambda api, inv: api.get(metrics_path(inv['examples']['podWithAdvancedMetrics']), dict(WINDOW, metricType='CPU_USAGE_CORES'), token=False)),
+    ('revision pods', 200, 'declared',
+     lambda api, inv: api.get('/api/v1/workloads/inferences/revisions/%s/pods' % latest_revision(inv))),
+    ('revision unknown', 404, 'declared', lambda api, inv: api.get('/api/v1/workloads/inferences/revisions/%s/pods' % UNKNOWN_UUID)),
+    ('revision no token', 401, 'declared',
+     lambda api, inv: api.get('/api/v1/workloads/inferences/revisions/%s/pods' % UNKNOWN_UUID, token=False)),
     ('legacy', 200, 'declared', lambda api, inv: api.get('/v1/k8s/clusters/%s/pods' % first_cluster(inv))),
     ('legacy unknown', 404, 'declared', lambda api, inv: api.get('/v1/k8s/clusters/%s/pods' % UNKNOWN_UUID)),
     ('legacy no token', 401, 'declared', lambda api, inv: api.get('/v1/k8s/clusters/%s/pods' % first_cluster(inv), token=False)),

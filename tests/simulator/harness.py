@@ -99,7 +99,7 @@ class Simulator:
 
     # -- pod lifecycle (docs/simulator.md, "Pod lifecycle") -------------------------------------------
     def set_pod(self, pod_id, **fields):
-        """Change a pod: any of k8sPhase, nodeName, currentNodePool (None for null); returns the pod as rendered."""
+        """Change a pod: any of k8sPhase, nodeName, currentNodePool (None for null), nimLatencyFactor; returns the pod as rendered."""
         return self.admin('POST', 'pods/' + pod_id, fields)['pod']
 
     def add_workload(self, pods=1, k8s_phase='Pending', workload_id=None, cluster_id=None, node_pool=None, name=None):
@@ -113,6 +113,13 @@ class Simulator:
     def add_pods(self, workload_id, count=1, k8s_phase='Pending'):
         """`count` new pods in an existing workload; returns them as rendered."""
         return self.admin('POST', 'workloads/%s/pods' % workload_id, {'count': count, 'k8sPhase': k8s_phase})['pods']
+
+    def add_revision(self, workload_id, replicas=1, k8s_phase='Pending', nim_latency_factor=None):
+        """A new revision of an inference workload (a rollout); returns {"revisionId", "pods": [...]}."""
+        body = {'replicas': replicas, 'k8sPhase': k8s_phase}
+        if nim_latency_factor is not None:
+            body['nimLatencyFactor'] = nim_latency_factor
+        return self.admin('POST', 'workloads/%s/revisions' % workload_id, body)
 
     def delete_pod(self, pod_id):
         """Delete a pod (deletedAt and updatedAt become now); returns it as rendered."""

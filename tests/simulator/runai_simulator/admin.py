@@ -64,6 +64,16 @@ def _optional_text(document, key):
     return value
 
 
+def _latency_factor(document):
+    """nimLatencyFactor: a number from 0.01 to 100 multiplying the pod's NIM latencies; None when absent."""
+    value = document.get('nimLatencyFactor')
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.01 <= value <= 100:
+        raise ChangeError(400, 'Invalid nimLatencyFactor %r: must be a number from 0.01 to 100' % (value,))
+    return float(value)
+
+
 def _pod_count(document, key):
     value = document.get(key, 1)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_NEW_PODS:
@@ -126,6 +136,7 @@ class AdminApi:
             ('POST', re.compile('^/_sim/pods/([^/]+)$'), '/_sim/pods/{podId}', self.set_pod),
             ('DELETE', re.compile('^/_sim/pods/([^/]+)$'), '/_sim/pods/{podId}', self.delete_pod),
             ('POST', re.compile('^/_sim/workloads/([^/]+)/pods$'), '/_sim/workloads/{workloadId}/pods', self.add_pods),
+            ('POST', re.compile('^/_sim/workloads/([^/]+)/revisions$'), '/_sim/workloads/{workloadId}/revisions', self.add_revision),
         ]
         self.routes[('POST', '/_sim/workloads')] = self.add_workload
 
@@ -259,9 +270,14 @@ class AdminApi:
         return Response(200, ('{"pod":%s}' % self.renderer.brief(pod)).encode('utf-8'), JSON_TYPE)
 
     def set_pod(self, request, pod_id):
-        document = _json_object(request, ('k8sPhase', 'nodeName', 'currentNodePool'))
-        pod = self.changes.set_pod(pod_id, phase=_phase(document), node_name=_name_or_null(document, 'nodeName'),
-                                   node_pool=_name_or_null(document, 'currentNodePool'))
+        document = _json_object(request, ('k8sPhase', 'nodeName', 'currentNodePool', 'nimLatencyFactor'))
+        factor = _latency_factor(document)
+        pod = None
+        if factor is None or len(document) > 1:
+            pod = self.changes.set_pod(pod_id, phase=_phase(document), node_name=_name_or_null(document, 'nodeName'),
+                                       node_pool=_name_or_null(document, 'currentNodePool'))
+        if factor is not None:
+            pod = self.changes.set_nim_latency(pod_id, factor)
         return self._pod_answer(pod)
 
     def delete_pod(self, request, pod_id):
@@ -284,6 +300,13 @@ class AdminApi:
         document = _json_object(request, ('count', 'k8sPhase'))
         pods = self.changes.add_pods(workload_id, _pod_count(document, 'count'), _phase(document, 'Pending'))
         return Response(200, ('{"pods":%s}' % self._pods_text(pods)).encode('utf-8'), JSON_TYPE)
+
+    def add_revision(self, request, workload_id):
+        document = _json_object(request, ('replicas', 'k8sPhase', 'nimLatencyFactor'))
+        factor = _latency_factor(document)
+        revision_id, pods = self.changes.add_revision(workload_id, _pod_count(document, 'replicas'), _phase(document, 'Pending'),
+                                                      1.0 if factor is None else factor)
+        return Response(200, ('{"revisionId":"%s","pods":%s}' % (revision_id, self._pods_text(pods))).encode('utf-8'), JSON_TYPE)
 
     @staticmethod
     def health(request):

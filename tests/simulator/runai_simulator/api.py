@@ -29,6 +29,7 @@ class ControlPlaneApi:
             Route('GET', '/api/v1/workloads/pods/count', pods_api.count_pods),
             Route('GET', '/api/v1/workloads/{workloadId}/pods', pods_api.workload_pods),
             Route('GET', '/api/v1/workloads/{workloadId}/pods/{podId}/metrics', pods_api.pod_metrics),
+            Route('GET', '/api/v1/workloads/inferences/revisions/{revisionId}/pods', pods_api.revision_pods),
             Route('GET', '/v1/k8s/clusters/{uuid}/pods', pods_api.legacy_pods),
         ]
 

@@ -202,6 +202,29 @@ class WorldChanges:
             self._record_created(pods, 'admin')
             return pods
 
+    def add_revision(self, workload_id, count, phase, latency_factor=1.0):
+        """A rollout: a new revision of an inference workload, `count` new pods carrying its id; (revision id, pods)."""
+        with self.world.lock:
+            workload = self.workload(workload_id)
+            if workload.kind != 'inference':
+                raise ChangeError(400, 'Workload %s is a %s workload; only inference workloads have revisions' % (workload.id, workload.kind))
+            revision_id = str(uuid.uuid4())
+            pods = self._new_pods(workload, count, phase)
+            for pod in pods:
+                pod.revision_id = revision_id
+                pod.nim_latency_factor = latency_factor
+            self._commit(added=pods)
+            self._record_created(pods, 'admin')
+            return revision_id, pods
+
+    def set_nim_latency(self, pod_id, factor):
+        """Multiply a pod's NIM latencies by `factor` (1 is the generated level); no field of the API's pod changes."""
+        with self.world.lock:
+            pod = self.pod(pod_id)
+            changed = pod.evolve(nim_latency_factor=factor)
+            self._commit(replaced=[(pod, changed)])
+            return changed
+
     def reset(self):
         """Restore the generated world; nothing to do (and no cache lost) when nothing changed."""
         with self.world.lock:

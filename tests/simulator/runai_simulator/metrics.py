@@ -137,11 +137,11 @@ class PodSignals:
         per_second = 5 + 30 * mean / 100
         return int(per_second * max(0, instant_ms - (self.pod.started_ms or instant_ms)) / 1000)
 
-    @staticmethod
-    def latency_seconds(metric_type, busy_share):
+    def latency_seconds(self, metric_type, busy_share):
+        factor = self.pod.nim_latency_factor
         if metric_type.startswith('NIM_TIME_TO_FIRST_TOKEN'):
-            return 0.05 + 0.3 * busy_share
-        return 0.8 + 3.0 * busy_share
+            return (0.05 + 0.3 * busy_share) * factor
+        return (0.8 + 3.0 * busy_share) * factor
 
     def series(self, metric_type, times):
         """The measurements of one type: per-GPU types one series per device, percentiles one per percentile."""

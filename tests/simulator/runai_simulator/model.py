@@ -95,7 +95,7 @@ class Pod:
     """
     __slots__ = ('id', 'name', 'workload', 'cluster_id', 'workload_id', 'revision_id',
                  'node', 'node_name', 'node_pool', 'phase', 'created_ms', 'started_ms',
-                 'completed_ms', 'deleted_ms', 'phase_updated_ms', 'updated_ms', 'first_gpu', 'brief_json')
+                 'completed_ms', 'deleted_ms', 'phase_updated_ms', 'updated_ms', 'first_gpu', 'nim_latency_factor', 'brief_json')
 
     def __init__(self, workload, pod_id, name, phase):
         self.id = pod_id
@@ -115,6 +115,8 @@ class Pod:
         self.phase_updated_ms = 0
         self.updated_ms = 0
         self.first_gpu = 0
+        # Multiplies its NIM latencies (an admin knob: a slow revision for a rollout gate).
+        self.nim_latency_factor = 1.0
         self.brief_json = None              # the rendered brief JSON text, filled on first use
 
     def evolve(self, **changes):

@@ -8,6 +8,7 @@ from .metric_types import METRIC_TYPES
 from .metrics import pod_metrics
 from .query import query
 from .render import legacy_document, to_json
+from .revisions import RevisionIndex
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -24,6 +25,7 @@ class PodsApi:
         self._legacy_bodies = {}
         # A gateway's cap on the pods of one list answer (None: none); set from --page-cap or /_sim/gateway.
         self.page_cap = None
+        self.revisions = RevisionIndex(world)
 
     # -- helpers -----------------------------------------------------------------------------------
     def _workload(self, workload_id):
@@ -107,6 +109,17 @@ class PodsApi:
         workload = self._workload(workload_id)
         selected = self.index.select(query(workload_id=workload.id, deleted=deleted, search=search))
         return self._page(selected, offset, limit, self.renderer.brief)
+
+    # -- GET /api/v1/workloads/inferences/revisions/{revisionId}/pods (clusters 2.21+) ---------------
+    def revision_pods(self, request, revision_id):
+        # Only `deleted` applies; one answer holds every pod of the revision, with no `next` (no paging).
+        deleted = params.boolean(request.params, 'deleted')
+        revision_id = params.uuid_in_path(revision_id, 'revisionId')
+        pods = self.revisions.pods(revision_id, deleted)
+        if pods is None:
+            raise ApiError(404, 'Revision %s not found' % revision_id, details='no inference revision has this id')
+        render = self.renderer.brief
+        return Response(200, ('{"pods":[' + ','.join(render(pod) for pod in pods) + ']}').encode('utf-8'), JSON_TYPE)
 
     # -- GET /api/v1/workloads/{workloadId}/pods/{podId}/metrics -------------------------------------
     @staticmethod
