@@ -22,7 +22,11 @@ import difflib
 import logging
 import math
 import os
+import queue
+import re
+import sys
 import threading
+from array import array
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, parse_retry_after
 from ansible_collections.runai.platform.plugins.module_utils._connection import (
@@ -248,86 +252,255 @@ def now_iso():
 
 # -- the state kept between polls, and the diff ---------------------------------------------------
 
+_CANONICAL_UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z')
+_LOW_64_BITS = (1 << 64) - 1
+# Odd 64-bit constants (from splitmix64): multiplying by one spreads every input bit over the high bits.
+_MIX_HIGH = 0x9E3779B97F4A7C15
+_MIX_LOW = 0xBF58476D1CE4E5B9
+# What a slot of PodTable holds: nothing, a pod known from before (not listed yet by the current poll), a pod
+# the current poll listed, or a pod that left (a tombstone, so that probing goes on past it).
+_FREE, _KNOWN, _LISTED, _GONE = 0, 1, 2, 3
+_A_NEW_POLL = bytes.maketrans(bytes([_LISTED]), bytes([_KNOWN]))
+_MIN_SLOTS = 1024
+# PodTable.list() of an id the current poll listed already.
+DUPLICATE = -1
+
+
+class PodTable:
+    """Pod id -> profile number, in about 21 bytes a slot and no Python object per pod.
+
+    A pod id is a UUID: in canonical form (lowercase, dashes in place: one text per number) it is kept as
+    its 128 bits in two arrays of 64-bit halves, open-addressed, with an array of profile numbers and a
+    byte of state per slot. Ids in any other form sit in a dict. No object per pod means nothing of a
+    poll's decoded pages stays pinned in memory by the state, and 50,000 pods take about 2-3 MiB.
+    A poll marks the pods it lists; those still only known when it ends are the ones that left.
+    """
+
+    def __init__(self):
+        self._others = {}  # ids that are not canonical UUIDs -> profile number
+        self._others_listed = set()
+        self._live = 0
+        self._allocate(_MIN_SLOTS)
+
+    def __len__(self):
+        return self._live + len(self._others)
+
+    def _allocate(self, slots):
+        self._mask = slots - 1
+        self._shift = 64 - slots.bit_length() + 1  # the slot is taken from the well-mixed top bits
+        self._high = array('Q', bytes(8 * slots))
+        self._low = array('Q', bytes(8 * slots))
+        self._profile = array('I', bytes(4 * slots))
+        self._marks = bytearray(slots)
+        self._used = 0  # slots not free: live pods and tombstones
+
+    def begin(self):
+        """A new poll: no pod is listed yet."""
+        self._marks = self._marks.translate(_A_NEW_POLL)
+        self._others_listed = set()
+
+    def list(self, pod_id, number):
+        """Record that the current poll lists `pod_id` with profile `number`; the number it had, None if new, DUPLICATE."""
+        if not _CANONICAL_UUID.match(pod_id):
+            if pod_id in self._others_listed:
+                return DUPLICATE
+            self._others_listed.add(pod_id)
+            before = self._others.get(pod_id)
+            self._others[pod_id] = number
+            return before
+        value = int(pod_id.replace('-', ''), 16)
+        return self._list_number(value >> 64, value & _LOW_64_BITS, number)
+
+    def _list_number(self, high, low, number):
+        marks, highs, lows = self._marks, self._high, self._low
+        mask = self._mask
+        index = (((high * _MIX_HIGH) ^ (low * _MIX_LOW)) & _LOW_64_BITS) >> self._shift
+        tombstone = None
+        while True:
+            mark = marks[index]
+            if mark == _FREE:
+                break
+            if mark == _GONE:
+                if tombstone is None:
+                    tombstone = index
+            elif highs[index] == high and lows[index] == low:
+                if mark == _LISTED:
+                    return DUPLICATE
+                marks[index] = _LISTED
+                before = self._profile[index]
+                self._profile[index] = number
+                return before
+            index = (index + 1) & mask
+        if tombstone is not None:
+            index = tombstone
+        else:
+            self._used += 1
+        marks[index], highs[index], lows[index], self._profile[index] = _LISTED, high, low, number
+        self._live += 1
+        if self._used * 4 > (mask + 1) * 3:
+            self._rebuild()
+        return None
+
+    def _rebuild(self):
+        """A table twice as large when it is half full of live pods, else the same size without its tombstones."""
+        old = (self._high, self._low, self._profile, self._marks)
+        slots = self._mask + 1
+        self._allocate(slots * 2 if self._live * 2 > slots else slots)
+        self._live = 0
+        for index, mark in enumerate(old[3]):
+            if mark in (_KNOWN, _LISTED):
+                self._list_number(old[0][index], old[1][index], old[2][index])
+                if mark == _KNOWN:
+                    self._marks[self._find(old[0][index], old[1][index])] = _KNOWN
+
+    def _find(self, high, low):
+        index = (((high * _MIX_HIGH) ^ (low * _MIX_LOW)) & _LOW_64_BITS) >> self._shift
+        while not (self._marks[index] in (_KNOWN, _LISTED) and self._high[index] == high and self._low[index] == low):
+            index = (index + 1) & self._mask
+        return index
+
+    def unlisted(self):
+        """(pod id, profile number) of each pod known before the current poll and not listed by it; they are forgotten."""
+        left = []
+        index = self._marks.find(_KNOWN)
+        while index >= 0:
+            value = (self._high[index] << 64) | self._low[index]
+            text = '%032x' % value
+            left.append(('%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:]), self._profile[index]))
+            self._marks[index] = _GONE
+            self._live -= 1
+            index = self._marks.find(_KNOWN, index + 1)
+        for pod_id in [pod_id for pod_id in self._others if pod_id not in self._others_listed]:
+            left.append((pod_id, self._others.pop(pod_id)))
+        return left
+
+    def ids(self):
+        return set(pod_id for pod_id, _number in self.numbers())
+
+    def numbers(self):
+        """(pod id, profile number) of every pod in the table."""
+        for index, mark in enumerate(self._marks):
+            if mark in (_KNOWN, _LISTED):
+                text = '%032x' % ((self._high[index] << 64) | self._low[index])
+                yield '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:]), self._profile[index]
+        for pod_id, number in self._others.items():
+            yield pod_id, number
+
+    def renumber(self, new_numbers):
+        """Profile numbers replaced through `new_numbers` (old -> new), for every pod."""
+        self._profile = array('I', (new_numbers.get(number, 0) for number in self._profile))
+        self._others = dict((pod_id, new_numbers[number]) for pod_id, number in self._others.items())
+
+    def footprint(self):
+        """Bytes the table holds (the arrays, and the dict of other ids with its keys)."""
+        arrays = sum(part.buffer_info()[1] * part.itemsize for part in (self._high, self._low, self._profile))
+        others = sys.getsizeof(self._others) + sum(sys.getsizeof(pod_id) for pod_id in self._others)
+        return arrays + sys.getsizeof(self._marks) + others
+
+
+def _frozen(value):
+    """A hashable stand-in for a watched value (a list or an object becomes a tuple), equal when the values are."""
+    if isinstance(value, list):
+        return ('list',) + tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return ('dict',) + tuple(sorted((str(key), _frozen(item)) for key, item in value.items()))
+    return value
+
+
 class PodState:
-    """What the watch remembers of each pod (id -> profile, the tuple of its watched values), and the diff of a poll.
+    """What the watch remembers of each pod (its profile: the tuple of its watched values), and the diff of a poll.
 
     A poll is begin(), add_page() for each page (its ADDED and MODIFIED events at once), then end() (the
     DELETED events, and INIT_DONE after the first complete poll) or abandon() (a failed poll: no deletion).
-    Pods in the same state share one profile tuple, so the state is the dict of ids and little else.
+    Pods in the same state share one profile, kept once and known by its number.
     """
 
     def __init__(self, watch_fields, emit_existing=True):
         self.watch_fields = watch_fields
         self.emit_existing = emit_existing
-        self.pods = {}  # while a poll runs: the pods it has listed; between polls: every pod known
         self.baseline_done = False  # until a poll completed, pods listed are the baseline (ADDED only with emit_existing)
-        self._unlisted = None  # while a poll runs: the pods known before that it has not listed yet
-        self._profiles = {}
+        self.polling = False
+        self._table = PodTable()
+        self._profiles = []  # profile number -> values
+        self._numbers = {}  # frozen values -> profile number
+        self._profiles_kept = 0
 
-    @property
-    def polling(self):
-        return self._unlisted is not None
+    def __len__(self):
+        return len(self._table)
+
+    def ids(self):
+        return self._table.ids()
+
+    def footprint(self):
+        """Bytes of the per-pod state (the table), and of the shared profiles."""
+        profiles = sys.getsizeof(self._profiles) + sum(sys.getsizeof(values) for values in self._profiles)
+        return self._table.footprint(), profiles
 
     def begin(self):
-        if self.polling:
-            self.abandon()
-        self._unlisted, self.pods = self.pods, {}
+        self._table.begin()
+        self.polling = True
 
     def add_page(self, listed_pods, observed_at):
         """The events of one page of the current poll; the state remembers them at once."""
         events = []
         for pod in listed_pods:
             pod_id = pod.get('id') if isinstance(pod, dict) else None
-            if not isinstance(pod_id, str) or pod_id in self.pods:
+            if not isinstance(pod_id, str):
                 continue
-            profile = self._profile(pod)
-            self.pods[pod_id] = profile
-            before = self._unlisted.pop(pod_id, None)
+            values = tuple(pod.get(field) for field in self.watch_fields)
+            number = self._number(values)
+            before = self._table.list(pod_id, number)
+            if before == DUPLICATE:
+                continue
             if before is None:
                 if self.emit_existing or self.baseline_done:
                     events.append({'type': 'ADDED', 'pod': pod, 'observed_at': observed_at})
-            elif before != profile:
-                events.append({'type': 'MODIFIED', 'pod': pod, 'changes': self._changes(before, profile), 'observed_at': observed_at})
+            elif before != number:
+                events.append({'type': 'MODIFIED', 'pod': pod, 'changes': self._changes(self._profiles[before], values),
+                               'observed_at': observed_at})
         return events
 
     def end(self, observed_at):
         """The listing ended: every pod it did not list left the scope."""
-        events = [{'type': 'DELETED', 'pod': self.last_known(pod_id, profile), 'observed_at': observed_at}
-                  for pod_id, profile in self._unlisted.items()]
-        self._unlisted = None
+        events = [{'type': 'DELETED', 'pod': self.last_known(pod_id, self._profiles[number]), 'observed_at': observed_at}
+                  for pod_id, number in self._table.unlisted()]
+        self.polling = False
         if not self.baseline_done:
             self.baseline_done = True
-            events.append({'type': 'INIT_DONE', 'count': len(self.pods), 'observed_at': observed_at})
-        self._forget_unused_profiles()
+            events.append({'type': 'INIT_DONE', 'count': len(self._table), 'observed_at': observed_at})
+        if len(self._profiles) > 2 * self._profiles_kept + 64:
+            self._forget_unused_profiles()
         return events
 
     def abandon(self):
         """The poll failed part way: what it listed is remembered (its events went out), and nothing is deleted."""
-        if not self.polling:
-            return
-        self._unlisted.update(self.pods)
-        self.pods, self._unlisted = self._unlisted, None
+        self.polling = False
 
-    def last_known(self, pod_id, profile):
+    def last_known(self, pod_id, values):
         """A pod that left, as the events show it: its id and its watched fields as last seen."""
         pod = {'id': pod_id}
-        pod.update(zip(self.watch_fields, profile))
+        pod.update(zip(self.watch_fields, values))
         return pod
 
-    def _profile(self, pod):
-        values = tuple(pod.get(field) for field in self.watch_fields)
-        try:
-            return self._profiles.setdefault(values, values)
-        except TypeError:  # a watched field holding a list or dict: compared by value, not shared
-            return values
+    def _number(self, values):
+        key = tuple(_frozen(value) for value in values)
+        number = self._numbers.get(key)
+        if number is None:
+            number = self._numbers[key] = len(self._profiles)
+            self._profiles.append(values)
+        return number
 
     def _forget_unused_profiles(self):
-        used = set(id(profile) for profile in self.pods.values())
-        self._profiles = dict((values, profile) for values, profile in self._profiles.items() if id(profile) in used)
+        used = sorted(set(number for _pod_id, number in self._table.numbers()))
+        new_numbers = dict((old, new) for new, old in enumerate(used))
+        self._profiles = [self._profiles[old] for old in used]
+        self._numbers = dict((tuple(_frozen(value) for value in values), number) for number, values in enumerate(self._profiles))
+        self._table.renumber(new_numbers)
+        self._profiles_kept = len(self._profiles)
 
-    def _changes(self, old_profile, new_profile):
+    def _changes(self, old_values, new_values):
         return dict((field, {'old': old, 'new': new})
-                    for field, old, new in zip(self.watch_fields, old_profile, new_profile) if old != new)
+                    for field, old, new in zip(self.watch_fields, old_values, new_values) if old != new)
 
 
 # -- outages --------------------------------------------------------------------------------------
@@ -442,8 +615,35 @@ class WatchedClient:
         return response
 
 
+class _DaemonWorkers:
+    """Long-lived daemon threads that run requests: never waited for at exit, and few, since each thread's
+    memory allocator arena keeps what the thread's pages once took (a thread per request used up to twice the memory)."""
+
+    def __init__(self):
+        self._jobs = queue.Queue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def submit(self, job):
+        with self._lock:
+            if self._idle:
+                self._idle -= 1  # that idle worker takes this job
+            else:
+                threading.Thread(target=self._work, name=SOURCE + '-request', daemon=True).start()
+        self._jobs.put(job)
+
+    def _work(self):
+        while True:
+            self._jobs.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_WORKERS = _DaemonWorkers()
+
+
 def run_abandonable(cancelled, function, *args, **kwargs):
-    """function(*args, **kwargs) in a daemon thread; its result, or PollCancelled as soon as `cancelled` is set."""
+    """function(*args, **kwargs) in a daemon worker thread; its result, or PollCancelled as soon as `cancelled` is set."""
     if cancelled.is_set():
         raise PollCancelled()
     done = threading.Event()
@@ -456,7 +656,7 @@ def run_abandonable(cancelled, function, *args, **kwargs):
             outcome['error'] = exc
         done.set()
 
-    threading.Thread(target=run, name=SOURCE + '-request', daemon=True).start()
+    _WORKERS.submit(run)
     while not done.wait(CHECK_EVERY):
         if cancelled.is_set():
             raise PollCancelled()
@@ -591,7 +791,7 @@ async def watch_pods(queue, watch, client, clock=None, sleep=None, read_pages=sc
         try:
             await poll_once(queue, watch, client_hooks, state, outage, clock, read_pages)
         except RunaiError as exc:
-            if not state.baseline_done and not state.pods and exc.status in FATAL_AT_START:
+            if not state.baseline_done and not len(state) and exc.status in FATAL_AT_START:
                 raise
             for event in outage.failed(exc, now_iso()):
                 await queue.put(event)

@@ -46,15 +46,9 @@ def rss_mib():
 
 
 def state_bytes(state):
-    """The per-pod state: the id -> profile dict and its keys; each shared profile once, with its values."""
-    total = sys.getsizeof(state.pods)
-    profiles = {}
-    for pod_id, profile in state.pods.items():
-        total += sys.getsizeof(pod_id)
-        profiles[id(profile)] = profile
-    for profile in profiles.values():
-        total += sys.getsizeof(profile) + sum(sys.getsizeof(value) for value in profile if value is not None)
-    return total, len(profiles)
+    """The per-pod state (its table) and the shared profiles, in bytes."""
+    table, profiles = state.footprint()
+    return table, profiles
 
 
 class Run:
@@ -97,8 +91,8 @@ async def main():
 
 rss_before = rss_mib()
 asyncio.run(main())
-size, profiles = state_bytes(state)
-print(json.dumps({'polls': run.polls, 'pods': len(state.pods), 'profiles': profiles, 'state_bytes': size,
+size, profiles_bytes = state_bytes(state)
+print(json.dumps({'polls': run.polls, 'pods': len(state), 'profiles': len(state._profiles), 'profiles_bytes': profiles_bytes, 'state_bytes': size,
                   'rss_before_mib': rss_before, 'rss_between_polls_mib': run.rss_between,
                   'peak_rss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 'requests': client.request_count}))
 '''
@@ -151,8 +145,9 @@ def report(figures, latency_ms):
         print('  poll %d (no change, %d events): %.2f s' % (number, sum(result['events'].values()), result['total_s']))
     print('  source process: peak RSS %.0f MiB; %.0f MiB before the first poll, %.0f MiB after the last' % (
         figures['peak_rss_mib'], figures['rss_before_mib'], figures['rss_between_polls_mib'][-1]))
-    print('  per-pod state: %.1f MiB (%.0f bytes a pod, %d shared profiles); %d requests' % (
-        figures['state_bytes'] / 1048576.0, figures['state_bytes'] / float(pods), figures['profiles'], figures['requests']))
+    print('  per-pod state: %.1f MiB (%.0f bytes a pod), and %d shared profiles in %.2f MiB; %d requests' % (
+        figures['state_bytes'] / 1048576.0, figures['state_bytes'] / float(pods), figures['profiles'],
+        figures['profiles_bytes'] / 1048576.0, figures['requests']))
 
 
 def report_growth(small, large):

@@ -125,7 +125,7 @@ def test_a_poll_that_fails_part_way_deletes_nothing_and_repeats_nothing():
     partial = state.add_page([pod(1, phase='Failed'), pod(4)], 't2')
     state.abandon()  # the second page never came
     assert kinds(partial) == ['MODIFIED', 'ADDED']
-    assert set(state.pods) == {pod(number)['id'] for number in (1, 2, 3, 4)}
+    assert state.ids() == {pod(number)['id'] for number in (1, 2, 3, 4)}
     # The next complete poll reports only what is new since: pod 2 left; pod 1's change and pod 4 are not repeated.
     assert [(event['type'], event['pod']['id']) for event in one_poll(state, [[pod(1, phase='Failed'), pod(4)], [pod(3)]])] == [
         ('DELETED', pod(2)['id'])]
@@ -148,7 +148,7 @@ def test_fields_that_never_change_can_be_watched_to_name_a_deleted_pod():
 def test_a_pod_listed_twice_in_one_poll_counts_once():
     state = PodState(DEFAULT_WATCH_FIELDS)
     assert kinds(one_poll(state, [[pod(1), pod(1), pod(2)], [{'id': None}, {'id': {'x': 1}}, 'junk', pod(2)]])) == ['ADDED', 'ADDED', 'INIT_DONE']
-    assert state.pods.keys() == {pod(1)['id'], pod(2)['id']}
+    assert state.ids() == {pod(1)['id'], pod(2)['id']}
 
 
 def test_watch_fields_choose_what_makes_an_event_even_lists():
@@ -162,9 +162,35 @@ def test_watch_fields_choose_what_makes_an_event_even_lists():
 def test_pods_in_the_same_state_share_what_is_remembered():
     state = PodState(DEFAULT_WATCH_FIELDS)
     one_poll(state, [[pod(number) for number in range(100)] + [pod(100, phase='Failed')]])
-    assert len(set(id(profile) for profile in state.pods.values())) == 2
-    one_poll(state, [[pod(number) for number in range(100)]])
-    assert len(state._profiles) == 1  # pylint: disable=protected-access  # the Failed profile is forgotten with its pod
+    assert len(state._profiles) == 2  # pylint: disable=protected-access
+    for number in range(101, 200):  # polls that forget the Failed pod, and a profile per poll that is used once
+        listed = [pod(other) for other in range(100)]
+        listed[number % 100] = pod(number % 100, node='node-%d' % number)
+        one_poll(state, [listed])
+    assert len(state._profiles) < 80  # pylint: disable=protected-access  # profiles no pod has any more are forgotten
+    assert len(state) == 100
+
+
+def test_ids_that_are_not_uuids_are_watched_too():
+    state = PodState(DEFAULT_WATCH_FIELDS)
+    others = [dict(pod(1), id='pod-a'), dict(pod(2), id='0000000A-0000-4000-8000-000000000002'), pod(3)]
+    assert kinds(one_poll(state, [others, others])) == ['ADDED'] * 3 + ['INIT_DONE']
+    events = one_poll(state, [[dict(pod(1, phase='Failed'), id='pod-a'), pod(3)]], 't2')
+    assert [(event['type'], event['pod']['id']) for event in events] == [
+        ('MODIFIED', 'pod-a'), ('DELETED', '0000000A-0000-4000-8000-000000000002')]
+
+
+def test_the_table_of_ids_grows_and_keeps_every_pod_exactly():
+    """Enough pods to grow the table several times, with pods leaving in between (tombstones)."""
+    import uuid
+    ids = [str(uuid.UUID(int=(number * 0x9E3779B97F4A7C15) & ((1 << 128) - 1), version=4)) for number in range(1, 6001)]
+    state = PodState(('k8sPhase',))
+    assert kinds(one_poll(state, [[{'id': pod_id, 'k8sPhase': 'Running'} for pod_id in ids[:3000]]])).count('ADDED') == 3000
+    events = one_poll(state, [[{'id': pod_id, 'k8sPhase': 'Running'} for pod_id in ids[1000:6000]]])
+    assert sorted(event['pod']['id'] for event in events if event['type'] == 'DELETED') == sorted(ids[:1000])
+    assert sorted(event['pod']['id'] for event in events if event['type'] == 'ADDED') == sorted(ids[3000:])
+    assert state.ids() == set(ids[1000:]) and len(state) == 5000
+    assert one_poll(state, [[{'id': pod_id, 'k8sPhase': 'Running'} for pod_id in ids[1000:6000]]]) == []
 
 
 def test_observed_at_is_iso_8601_utc():
