@@ -14,9 +14,20 @@ options:
   workload_id:
     description:
       - UUID of a workload; only its pods are read, from C(GET /api/v1/workloads/{workloadId}/pods).
-      - Mutually exclusive with O(cluster_id). That API path takes no sort, filter, verbosity or
+      - Mutually exclusive with O(revision_id) and O(cluster_id). That API path takes no sort, filter, verbosity or
         completed parameter, so O(sort_by), O(sort_order), O(verbosity), O(completed) and O(filter_by)
         fail with it.
+    type: str
+  revision_id:
+    description:
+      - UUID of an inference revision (each change to an inference workload creates one); only its pods are read,
+        from C(GET /api/v1/workloads/inferences/revisions/{revisionId}/pods) (clusters 2.21 and newer).
+      - That path answers every pod of the revision at once and takes only C(deleted), so O(filter_by), filter
+        terms, O(search), O(sort_by), O(sort_order), O(verbosity), O(completed), O(page_size) and the module's
+        C(offset) fail with it; O(max_pods), O(fields) and O(query) apply on the client side.
+      - With O(count_only), the count path is asked with the filter C(revisionId==<revision_id>).
+      - An unknown revision fails (HTTP 404, "Revision '...' was not found").
+      - Mutually exclusive with O(workload_id) and O(cluster_id).
     type: str
   cluster_id:
     description:
@@ -94,7 +105,7 @@ options:
   count_only:
     description:
       - Only ask the API for the number of pods (C(GET /api/v1/workloads/pods/count)), with the same
-        O(filter_by), O(search), O(deleted), O(cluster_id) and O(workload_id); no pods are read.
+        O(filter_by), O(search), O(deleted), O(cluster_id), O(workload_id) and O(revision_id); no pods are read.
       - Every option it cannot honour fails when set - O(completed), O(max_pods), O(page_size), O(sort_by),
         O(sort_order), O(verbosity) and O(fields), and the module's C(offset), C(pod_condition) and C(fail_condition).
         The module's C(min_pods) works with it, judged on the count.

@@ -41,7 +41,7 @@ OFFENDER_FIELDS = {
     True: ('podId', 'podName', 'jobId', 'phase', 'nodeId', 'nodePool', 'created'),
 }
 # The options that delimit the scope, in the order a min_pods message names them.
-SCOPE_OPTIONS = ('workload_id', 'cluster_id', 'legacy_endpoint', 'filter_by', 'search', 'completed', 'deleted', 'offset', 'max_pods')
+SCOPE_OPTIONS = ('workload_id', 'revision_id', 'cluster_id', 'legacy_endpoint', 'filter_by', 'search', 'completed', 'deleted', 'offset', 'max_pods')
 # Statuses after which a wait polls again (each poll retries afresh); a connection error or timeout has none.
 TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
 
@@ -152,6 +152,10 @@ class GateCheck:
         self._record(self.unsatisfied, unsatisfied_only, 'pod_condition')
         return self
 
+    def describe(self, offender):
+        """How the failure message names one offender (a metrics gate names the values that failed instead)."""
+        return describe_offender(offender, self.gate.legacy)
+
     def add_count(self, count):
         """With count_only: the server's count is the scope (min_pods is judged on it)."""
         self.pods_checked += count
@@ -209,14 +213,14 @@ class Verdict:
         if self.reason == 'fail_condition':
             return '%d %s %s fail_condition %s: %s' % (
                 check.fail_count, _plural(check.fail_count, 'pod'), 'matches' if check.fail_count == 1 else 'match',
-                _quoted(gate.fail_condition), _listed(check.failing, check.fail_count, gate.legacy))
+                _quoted(gate.fail_condition), _listed(check.failing, check.fail_count, check.describe))
         if self.reason == 'min_pods':
             scope = gate.scope + (', not created yet' if check.not_created else '')
             return 'only %d %s in scope (%s); min_pods is %d' % (self.pods_checked, _plural(self.pods_checked, 'pod'), scope, gate.min_pods)
         if self.reason == 'pod_condition':
             return '%d of %d %s %s not satisfy pod_condition %s: %s' % (
                 check.unsatisfied_count, self.pods_checked, _plural(self.pods_checked, 'pod'), 'does' if check.unsatisfied_count == 1 else 'do',
-                _quoted(gate.pod_condition), _listed(check.unsatisfied, check.unsatisfied_count, gate.legacy))
+                _quoted(gate.pod_condition), _listed(check.unsatisfied, check.unsatisfied_count, check.describe))
         if self.reason == 'wait_for':
             return 'wait_for %s did not hold; its last value was %s' % (_quoted(gate.wait_for), cut(json.dumps(self.wait_for_value), 100))
         return ''
@@ -231,8 +235,8 @@ def _quoted(compiled):
     return '"%s"' % cut(compiled.expression, 200)
 
 
-def _listed(offenders, count, legacy):
-    named = ', '.join(describe_offender(offender, legacy) for offender in offenders[:SHOWN_OFFENDERS])
+def _listed(offenders, count, describe):
+    named = ', '.join(describe(offender) for offender in offenders[:SHOWN_OFFENDERS])
     more = count - min(len(offenders), SHOWN_OFFENDERS)
     return '%s and %d more' % (named, more) if more > 0 else named
 

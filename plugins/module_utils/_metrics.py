@@ -4,7 +4,7 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""Pod metrics: time ranges, fetching (one pod, or every pod of a workload concurrently), statistics."""
+"""Pod metrics: time ranges, fetching (one pod, or every pod of a workload or revision concurrently), statistics."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -18,7 +18,7 @@ from ansible_collections.runai.platform.plugins.module_utils._answers import che
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import uuid_option
-from ansible_collections.runai.platform.plugins.module_utils._pods import WORKLOAD_PODS_PATH
+from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pods, read_pod_query
 
 METRICS_PATH = '/api/v1/workloads/%s/pods/%s/metrics'
 MAX_SAMPLES = 1000
@@ -35,6 +35,11 @@ METRIC_TYPES = (
     'NIM_TIME_TO_FIRST_TOKEN_SECONDS_PERCENTILES', 'NIM_E2E_REQUEST_LATENCY_SECONDS_PERCENTILES', 'NVLINK_BANDWIDTH_TOTAL',
     'NVLINK_BANDWIDTH_TOTAL_PER_GPU',
 )
+# Their series are labelled `percentile` (p50, p90, p99), or their `histogram` entries hold the percentiles.
+PERCENTILE_TYPES = frozenset(name for name in METRIC_TYPES if name.endswith('_PERCENTILES'))
+PER_GPU_TYPES = frozenset(name for name in METRIC_TYPES if name.endswith('_PER_GPU'))
+PERCENTILES = ('p50', 'p90', 'p99')
+STAT_FIGURES = ('min', 'max', 'avg', 'last', 'samples')
 
 
 def parse_time(option, text, now):
@@ -48,8 +53,9 @@ def parse_time(option, text, now):
 class MetricsQuery:
     """A validated metrics request; `params` are the query pairs every pod's request shares."""
 
-    def __init__(self, workload_id, pod_id, metric_types, start, end, samples):
+    def __init__(self, workload_id, pod_id, metric_types, start, end, samples, revision_id=None):
         self.workload_id = workload_id
+        self.revision_id = revision_id
         self.pod_id = pod_id
         self.metric_types = metric_types
         self.params = [('metricType', list(metric_types)), ('start', format_api_datetime(start)), ('end', format_api_datetime(end)),
@@ -59,7 +65,12 @@ class MetricsQuery:
 def read_metrics_query(get, now=None):
     """Validate the metrics options into a MetricsQuery before any request."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    workload_id = uuid_option('workload_id', get('workload_id'), required=True)
+    revision_id = uuid_option('revision_id', get('revision_id'))
+    workload_id = uuid_option('workload_id', get('workload_id'))
+    if workload_id and revision_id:
+        raise RunaiError('workload_id and revision_id are mutually exclusive; give one of them')
+    if not (workload_id or revision_id):
+        raise RunaiError('one of workload_id and revision_id is required: the pods of which workload or inference revision')
     pod_id = uuid_option('pod_id', get('pod_id'))
     metric_types = get('metric_types') or []
     unknown = [name for name in metric_types if name not in METRIC_TYPES]
@@ -72,7 +83,7 @@ def read_metrics_query(get, now=None):
     samples = get('samples')
     if isinstance(samples, bool) or not isinstance(samples, int) or not 0 <= samples <= MAX_SAMPLES:
         raise RunaiError('samples must be an integer from 0 to %d, got %s' % (MAX_SAMPLES, shown(samples)))
-    return MetricsQuery(workload_id, pod_id, list(dict.fromkeys(metric_types)), start, end, samples)
+    return MetricsQuery(workload_id, pod_id, list(dict.fromkeys(metric_types)), start, end, samples, revision_id)
 
 
 # -- fetching ------------------------------------------------------------------------------------------
@@ -80,10 +91,11 @@ def read_metrics_query(get, now=None):
 class PodMetrics:
     """What one pod's metrics request gave: measurements with numeric values, and what is missing."""
 
-    def __init__(self, pod_id, pod_name, measurements, partial, empty_types, error=None):
+    def __init__(self, pod_id, pod_name, measurements, partial, empty_types, error=None, histogram=()):
         self.pod_id = pod_id
         self.pod_name = pod_name
         self.measurements = measurements
+        self.histogram = list(histogram)
         self.partial = partial
         self.empty_types = empty_types
         self.error = error
@@ -92,28 +104,52 @@ class PodMetrics:
         return 'pod %s (%s)' % (self.pod_name, self.pod_id) if self.pod_name else 'pod %s' % self.pod_id
 
 
-def fetch_pod_metrics(client, metrics_query, pod_id, pod_name=None):
-    path = METRICS_PATH % (metrics_query.workload_id, pod_id)
-    not_found = "Pod '%s' of workload '%s'" % (pod_id, metrics_query.workload_id)
+    @property
+    def stat_series(self):
+        """The series statistics are computed over: the measurements, and the percentiles of the histogram entries."""
+        return self.measurements + histogram_percentile_series(self.histogram, self.measurements)
+
+
+def fetch_pod_metrics(client, metrics_query, pod_id, pod_name=None, workload_id=None):
+    """One pod's metrics; `workload_id` is the pod's own (a revision's pods are asked through their workload)."""
+    workload_id = workload_id or metrics_query.workload_id
+    path = METRICS_PATH % (workload_id, pod_id)
+    not_found = "Pod '%s' of workload '%s'" % (pod_id, workload_id)
     status, body = client.get(path, metrics_query.params, not_found=not_found)
     measurements = [numeric_measurement(measurement) for measurement in check_measurements(body, path)]
     with_data = set(measurement['type'] for measurement in measurements if measurement['values'])
     empty_types = [name for name in metrics_query.metric_types if name not in with_data]
-    return PodMetrics(pod_id, pod_name, measurements, status == 207, empty_types)
+    histogram = numeric_histogram(body.get('histogram') if isinstance(body, dict) else None)
+    return PodMetrics(pod_id, pod_name, measurements, status == 207, empty_types, histogram=histogram)
+
+
+def list_scope_pods(client, metrics_query):
+    """The pods that are not deleted of the workload (paged) or of the revision (one answer), in the API's order."""
+    scope = {'revision_id': metrics_query.revision_id} if metrics_query.revision_id else {'workload_id': metrics_query.workload_id}
+    return fetch_pods(client, read_pod_query(scope.get))
+
+
+def fetch_one_pod_metrics(client, metrics_query):
+    """The metrics of O(pod_id); in revision mode the pod is found among the revision's pods, for its workload id."""
+    if not metrics_query.revision_id:
+        return fetch_pod_metrics(client, metrics_query, metrics_query.pod_id)
+    pod = next((pod for pod in list_scope_pods(client, metrics_query) if str(pod.get('id')).lower() == metrics_query.pod_id.lower()), None)
+    if pod is None:
+        raise RunaiError("Pod '%s' is not a pod of revision '%s' that is not deleted" % (metrics_query.pod_id, metrics_query.revision_id))
+    return fetch_pod_metrics(client, metrics_query, metrics_query.pod_id, pod.get('name'), pod.get('workloadId'))
 
 
 def fetch_workload_metrics(client, metrics_query):
-    """Every non-deleted pod of the workload (listed first), their metrics fetched concurrently, in listing order.
+    """Every non-deleted pod of the workload or revision (listed first), their metrics fetched concurrently, in listing order.
 
     A pod that is gone by the time its metrics are asked for (404) is reported on that pod; any
     other failure fails the whole read.
     """
-    pods = client.paginate(WORKLOAD_PODS_PATH % metrics_query.workload_id, [], 'pods',
-                           not_found="Workload '%s'" % metrics_query.workload_id)
+    pods = list_scope_pods(client, metrics_query)
 
     def fetch_one(pod):
         try:
-            return fetch_pod_metrics(client, metrics_query, pod.get('id'), pod.get('name'))
+            return fetch_pod_metrics(client, metrics_query, pod.get('id'), pod.get('name'), pod.get('workloadId'))
         except RunaiError as exc:
             if exc.status != 404:
                 raise
@@ -133,6 +169,47 @@ def numeric_measurement(measurement):
     return converted
 
 
+def numeric_histogram(raw):
+    """The API's optional `histogram` with every bucket count and percentile as a float; entries of another shape are left out.
+
+    [{type, values: [{timestamp, data: {"0.005": "12", ..., "+Inf": "40"} or {"p50": "0.18", ...}}]}]
+    """
+    if not isinstance(raw, list):
+        return []
+    histogram = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get('type'), str) or not isinstance(entry.get('values'), list):
+            continue
+        values = [{'timestamp': sample.get('timestamp'), 'data': dict((str(key), _number(value)) for key, value in sample['data'].items())}
+                  for sample in entry['values'] if isinstance(sample, dict) and isinstance(sample.get('data'), dict)]
+        histogram.append(dict(entry, values=values))
+    return histogram
+
+
+def histogram_percentile_series(histogram, measurements):
+    """Series labelled `percentile` made of the histogram entries of the *_PERCENTILES types.
+
+    A control plane may send the percentiles as measurements, as histogram entries, or both (NOTES: the
+    document does not say): a sample the measurements already hold (same type, percentile and timestamp)
+    is left out here, so that sent both ways it counts once.
+    """
+    held = set()
+    for measurement in measurements:
+        percentile = (measurement.get('labels') or {}).get('percentile')
+        if measurement.get('type') in PERCENTILE_TYPES and percentile is not None:
+            held.update((measurement['type'], percentile, sample.get('timestamp')) for sample in measurement['values'])
+    series = []
+    for entry in histogram:
+        if entry['type'] not in PERCENTILE_TYPES:
+            continue
+        for percentile in PERCENTILES:
+            values = [{'value': sample['data'][percentile], 'timestamp': sample['timestamp']} for sample in entry['values']
+                      if percentile in sample['data'] and (entry['type'], percentile, sample['timestamp']) not in held]
+            if values:
+                series.append({'type': entry['type'], 'labels': {'percentile': percentile}, 'values': values})
+    return series
+
+
 def _number(value):
     try:
         number = float(value)
@@ -144,8 +221,36 @@ def _number(value):
 # -- statistics ----------------------------------------------------------------------------------------
 
 def metric_stats(measurements, metric_types):
-    """Per metric type: min, max, avg and samples over every series; last is the mean at the latest timestamp."""
-    return dict((metric_type, _type_stats([m for m in measurements if m.get('type') == metric_type])) for metric_type in metric_types)
+    """Per metric type: min, max, avg and samples over every series; last is the mean at the latest timestamp.
+
+    Series that carry labels are also summarised per label value, under `by_<label>` (`by_gpu`, `by_percentile`).
+    The whole-type figures of a *_PERCENTILES type would mix p50, p90 and p99: they are null, `samples` still counts.
+    """
+    return dict((metric_type, _labelled_stats(metric_type, [m for m in measurements if m.get('type') == metric_type]))
+                for metric_type in metric_types)
+
+
+def _labelled_stats(metric_type, series):
+    stats = _type_stats(series)
+    groups = {}
+    if metric_type in PER_GPU_TYPES:
+        groups['gpu'] = {}
+    if metric_type in PERCENTILE_TYPES:
+        groups['percentile'] = {}
+        stats.update(min=None, max=None, avg=None, last=None)
+    for measurement in series:
+        labels = measurement.get('labels')
+        for label, value in (labels.items() if isinstance(labels, dict) else ()):
+            groups.setdefault(str(label), {}).setdefault(str(value), []).append(measurement)
+    for label, by_value in groups.items():
+        stats['by_' + label] = dict((value, _type_stats(members)) for value, members in sorted(by_value.items(), key=_label_order))
+    return stats
+
+
+def _label_order(item):
+    # GPU indexes in numeric order ('2' before '10'), anything else by its text.
+    value = item[0]
+    return (0, int(value), '') if value.isdigit() else (1, 0, value)
 
 
 def _type_stats(series):

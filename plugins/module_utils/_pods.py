@@ -25,12 +25,15 @@ from ansible_collections.runai.platform.plugins.module_utils._jmespath import co
 LIST_PATH = '/api/v1/workloads/pods'
 COUNT_PATH = '/api/v1/workloads/pods/count'
 WORKLOAD_PODS_PATH = '/api/v1/workloads/%s/pods'
+# Clusters 2.21+, in the 2.22-2.24 documents: one answer `{pods}`, no paging, `deleted` its only parameter.
+REVISION_PODS_PATH = '/api/v1/workloads/inferences/revisions/%s/pods'
 LEGACY_PATH = '/v1/k8s/clusters/%s/pods'
 DEFAULT_PAGE_SIZE = 500
 MAX_PAGE_SIZE = 500
 
 # Options the API's workload pods path does not take, and those the legacy path cannot honour.
 NOT_FOR_WORKLOAD = ('filter_by', 'sort_by', 'sort_order', 'verbosity', 'completed')
+NOT_FOR_REVISION = ('filter_by', 'search', 'sort_by', 'sort_order', 'verbosity', 'completed', 'offset', 'page_size')
 NOT_FOR_LEGACY = ('filter_by', 'search', 'sort_by', 'sort_order', 'verbosity', 'completed', 'deleted', 'offset', 'page_size', 'count_only')
 # count_only reads no pod: every option about which pods, how many per page, or what each pod holds cannot be honoured.
 NOT_FOR_COUNT = ('completed', 'offset', 'max_pods', 'page_size', 'sort_by', 'sort_order', 'verbosity', 'fields')
@@ -39,6 +42,7 @@ API_PARAMETERS = ('deleted', 'sortOrder', 'sortBy', 'filterBy', 'verbosity', 'co
 # _options.py hands them to AnsibleModule, and what they hold when unset comes from here too.
 POD_QUERY_ARGUMENT_SPEC = dict(
     workload_id=dict(type='str'),
+    revision_id=dict(type='str'),
     cluster_id=dict(type='str'),
     filter_by=dict(type='list', elements='str', default=[]),
     search=dict(type='str'),
@@ -64,7 +68,8 @@ UNSET = dict((name, spec.get('default')) for name, spec in list(POD_QUERY_ARGUME
 class PodQuery:
     """A validated pod request: which path, which query parameters, and what to do client-side."""
 
-    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, not_found, workload_id=None):
+    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, not_found, workload_id=None,
+                 unpaged=False):
         self.path = path
         self.params = params
         self.offset = offset
@@ -77,6 +82,8 @@ class PodQuery:
         self.not_found = not_found
         # Set when the pods of one workload are read from its own path (where a 404 means it does not exist yet).
         self.workload_id = workload_id
+        # The revision path answers every pod at once, without paging parameters.
+        self.unpaged = unpaged
 
 
 def is_set(get, name):
@@ -91,15 +98,19 @@ def read_pod_query(get, extra_filters=(), filter_label=None):
     `filter_label(index, text)` naming each in messages.
     """
     workload_id = uuid_option('workload_id', get('workload_id'))
+    revision_id = uuid_option('revision_id', get('revision_id'))
     cluster_id = uuid_option('cluster_id', get('cluster_id'))
-    if workload_id and cluster_id:
-        raise RunaiError('workload_id and cluster_id are mutually exclusive; give one of them')
+    scopes = [name for name, value in (('workload_id', workload_id), ('revision_id', revision_id), ('cluster_id', cluster_id)) if value]
+    if len(scopes) > 1:
+        raise RunaiError('%s are mutually exclusive; give one of them' % ' and '.join(scopes))
     _check_ranges(get)
     filters = _read_filters(get('filter_by') or [], lambda index, text: 'filter_by item %s' % shown(text))
     filters += _read_filters(extra_filters, filter_label)
     count_only = bool(get('count_only'))
     if get('legacy_endpoint'):
         return _legacy_query(get, cluster_id, extra_filters)
+    if revision_id:
+        return _revision_query(get, revision_id, count_only, extra_filters)
     if workload_id:
         _refuse(get, NOT_FOR_WORKLOAD, 'does not apply to workload_id (the API path of one workload takes no sort, filter, verbosity or completed)')
         if extra_filters:
@@ -129,6 +140,19 @@ def _legacy_query(get, cluster_id, extra_filters):
         raise RunaiError('filter terms cannot be honoured by legacy_endpoint (the deprecated path takes no parameters)')
     return PodQuery(LEGACY_PATH % cluster_id, [], 0, None, get('max_pods'), False, True, get('fields'), _compiled(get, 'query'),
                     "Cluster '%s'" % cluster_id)
+
+
+def _revision_query(get, revision_id, count_only, extra_filters):
+    _refuse(get, NOT_FOR_REVISION, 'does not apply to revision_id (the API path of one revision takes only deleted)')
+    if extra_filters:
+        raise RunaiError('filter terms do not apply to revision_id (the API path of one revision takes no filter)')
+    if count_only:
+        _refuse(get, NOT_FOR_COUNT, 'does not apply to count_only (the count path does not take it)')
+        path, params = COUNT_PATH, _api_params(get, ['revisionId==' + revision_id], ('deleted', 'filterBy'))
+    else:
+        path, params = REVISION_PODS_PATH % revision_id, _api_params(get, [], ('deleted',))
+    return PodQuery(path, params, 0, None, get('max_pods'), count_only, False, get('fields'), _compiled(get, 'query'),
+                    "Revision '%s'" % revision_id, unpaged=not count_only)
 
 
 def _api_params(get, filters, names):
@@ -196,9 +220,20 @@ def pod_pages(client, pod_query):
         if not isinstance(body, list):
             raise protocol_error('GET', pod_query.path, 'without a list of pods')
         return iter([check_pods(body[:pod_query.max_pods] if pod_query.max_pods else body, pod_query.path, legacy=True)])
+    if pod_query.unpaged:
+        return iter([_unpaged_pods(client, pod_query)])
     pages = client.iter_pages(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
                               max_items=pod_query.max_pods, not_found=pod_query.not_found)
     return _checked_pages(pages, pod_query.path)
+
+
+def _unpaged_pods(client, pod_query):
+    # The answer is the pager's `{pods}` without `next`; asked once, without offset and limit, which the path does not take.
+    body = client.get(pod_query.path, pod_query.params, not_found=pod_query.not_found)[1]
+    pods = body.get('pods') if isinstance(body, dict) else None
+    if not isinstance(pods, list):
+        raise protocol_error('GET', pod_query.path, "without a 'pods' list")
+    return check_pods(pods[:pod_query.max_pods] if pod_query.max_pods else pods, pod_query.path)
 
 
 def _checked_pages(pages, path):

@@ -12,10 +12,13 @@ import datetime
 import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._metrics import METRIC_TYPES, metric_stats, numeric_measurement, parse_time, read_metrics_query
+from ansible_collections.runai.platform.plugins.module_utils._metrics import (
+    METRIC_TYPES, PodMetrics, metric_stats, numeric_histogram, numeric_measurement, parse_time, read_metrics_query)
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 WORKLOAD = '5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11'
+REVISION = '0f5b2a1c-7d3e-4c8b-9a6f-2e1d0c9b8a71'
+TTFT = 'NIM_TIME_TO_FIRST_TOKEN_SECONDS_PERCENTILES'
 POD = '2b9b4a3e-5f3e-4c1e-9a3b-7f1f2d9c0a11'
 
 
@@ -79,7 +82,9 @@ def test_a_good_query_is_sent_in_the_apis_forms():
 
 @pytest.mark.parametrize('overrides, message', [
     (dict(workload_id='w-1'), "workload_id 'w-1' is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)"),
-    (dict(workload_id=None), 'workload_id None is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)'),
+    (dict(workload_id=None), 'one of workload_id and revision_id is required: the pods of which workload or inference revision'),
+    (dict(revision_id=REVISION), 'workload_id and revision_id are mutually exclusive; give one of them'),
+    (dict(workload_id=None, revision_id='latest'), "revision_id 'latest' is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)"),
     (dict(pod_id='pod-1'), "pod_id 'pod-1' is not a UUID (expected the form 8-4-4-4-12 hexadecimal digits)"),
     (dict(start='-1h', end='-2h'), "start must be before end: start '-1h' is 2026-11-27T11:00:00.000Z, end '-2h' is 2026-11-27T10:00:00.000Z"),
     (dict(start='now', end='now'), "start must be before end: start 'now' is 2026-11-27T12:00:00.000Z, end 'now' is 2026-11-27T12:00:00.000Z"),
@@ -114,7 +119,9 @@ def test_stats_by_hand():
     measurements = [series('GPU_UTILIZATION_PER_GPU', ['10', '20', '30'], gpu='0'), series('GPU_UTILIZATION_PER_GPU', ['50', '60', '90'], gpu='1'),
                     series('CPU_USAGE_CORES', ['1.5', 'NaN']), series('GPU_UTILIZATION', [])]
     stats = metric_stats(measurements, ['GPU_UTILIZATION_PER_GPU', 'CPU_USAGE_CORES', 'GPU_UTILIZATION', 'NIM_NUM_REQUESTS_RUNNING'])
-    assert stats['GPU_UTILIZATION_PER_GPU'] == {'min': 10.0, 'max': 90.0, 'avg': 260.0 / 6, 'last': 60.0, 'samples': 6}
+    assert stats['GPU_UTILIZATION_PER_GPU'] == {'min': 10.0, 'max': 90.0, 'avg': 260.0 / 6, 'last': 60.0, 'samples': 6, 'by_gpu': {
+        '0': {'min': 10.0, 'max': 30.0, 'avg': 20.0, 'last': 30.0, 'samples': 3},
+        '1': {'min': 50.0, 'max': 90.0, 'avg': 200.0 / 3, 'last': 90.0, 'samples': 3}}}
     # The NaN sample is null: it counts for nothing, and `last` is the latest sample with a value.
     assert stats['CPU_USAGE_CORES'] == {'min': 1.5, 'max': 1.5, 'avg': 1.5, 'last': 1.5, 'samples': 1}
     empty = {'min': None, 'max': None, 'avg': None, 'last': None, 'samples': 0}
@@ -135,3 +142,60 @@ def test_last_is_the_mean_at_the_latest_timestamp_across_series():
     longer = series('GPU_UTILIZATION_PER_GPU', ['10', '20', '30'], gpu='1')
     third = series('GPU_UTILIZATION_PER_GPU', ['5', '6', '50'], gpu='2')
     assert metric_stats([shorter, longer, third], ['GPU_UTILIZATION_PER_GPU'])['GPU_UTILIZATION_PER_GPU']['last'] == 40.0
+
+
+def percentile_series(percentile, values, metric_type=TTFT):
+    measurement = series(metric_type, values)
+    measurement['labels'] = {'percentile': percentile}
+    return measurement
+
+
+def histogram_entry(rows, metric_type=TTFT):
+    """A histogram entry of the API's form: data values as strings, one row of {name: text} per minute."""
+    return {'type': metric_type, 'values': [{'timestamp': '2026-11-27T11:%02d:00Z' % minute, 'data': data} for minute, data in enumerate(rows)]}
+
+
+def test_percentiles_from_measurements_are_summarised_per_percentile_and_never_mixed():
+    measurements = [percentile_series('p50', ['0.1', '0.2']), percentile_series('p90', ['0.3', '0.4']), percentile_series('p99', ['0.5', '0.9'])]
+    stats = metric_stats(measurements, [TTFT])[TTFT]
+    assert (stats['min'], stats['max'], stats['avg'], stats['last'], stats['samples']) == (None, None, None, None, 6)
+    assert stats['by_percentile']['p99'] == {'min': 0.5, 'max': 0.9, 'avg': 0.7, 'last': 0.9, 'samples': 2}
+    assert list(stats['by_percentile']) == ['p50', 'p90', 'p99']
+
+
+def test_percentiles_from_histogram_entries_only():
+    histogram = numeric_histogram([histogram_entry([{'p50': '0.1', 'p90': '0.3', 'p99': '0.5'}, {'p50': '0.2', 'p90': '0.4', 'p99': '0.7'}])])
+    pod = PodMetrics('pod', 'llama-0', [], False, [], histogram=histogram)
+    stats = metric_stats(pod.stat_series, [TTFT])[TTFT]
+    assert stats['by_percentile']['p99'] == {'min': 0.5, 'max': 0.7, 'avg': 0.6, 'last': 0.7, 'samples': 2}
+    assert stats['samples'] == 6 and stats['max'] is None
+
+
+def test_a_percentile_sent_both_ways_counts_once_and_the_histogram_fills_gaps():
+    measurements = [percentile_series('p99', ['0.5', '0.9'])]
+    # Same p99 at minutes 0 and 1 as the measurement (counted once); a p99 at minute 2 only in the histogram, and p50 only there.
+    histogram = numeric_histogram([histogram_entry([{'p50': '0.1', 'p99': '0.5'}, {'p50': '0.2', 'p99': '0.9'}, {'p99': '1.1'}])])
+    pod = PodMetrics('pod', 'llama-0', measurements, False, [], histogram=histogram)
+    stats = metric_stats(pod.stat_series, [TTFT])[TTFT]
+    assert stats['by_percentile']['p99'] == {'min': 0.5, 'max': 1.1, 'avg': 2.5 / 3, 'last': 1.1, 'samples': 3}
+    assert stats['by_percentile']['p50']['samples'] == 2
+
+
+def test_histogram_values_become_numbers_and_malformed_entries_are_left_out():
+    histogram = numeric_histogram([
+        histogram_entry([{'0.005': '12', '0.5': '300', '+Inf': '310'}], metric_type='NIM_TIME_TO_FIRST_TOKEN_SECONDS'),
+        {'type': 'NIM_E2E_REQUEST_LATENCY_SECONDS', 'values': 'lots'}, 'nonsense', {'values': []},
+        histogram_entry([{'p99': 'n/a'}]),
+    ])
+    assert histogram == [
+        {'type': 'NIM_TIME_TO_FIRST_TOKEN_SECONDS', 'values': [{'timestamp': '2026-11-27T11:00:00Z', 'data': {'0.005': 12.0, '0.5': 300.0, '+Inf': 310.0}}]},
+        {'type': TTFT, 'values': [{'timestamp': '2026-11-27T11:00:00Z', 'data': {'p99': None}}]},
+    ]
+    assert numeric_histogram(None) == [] and numeric_histogram({'type': TTFT}) == []
+
+
+def test_per_gpu_types_always_have_by_gpu_and_gpu_indexes_sort_as_numbers():
+    measurements = [series('GPU_UTILIZATION_PER_GPU', ['1'], gpu=str(gpu)) for gpu in (10, 2, 0)]
+    stats = metric_stats(measurements, ['GPU_UTILIZATION_PER_GPU', 'GPU_MEMORY_USAGE_BYTES_PER_GPU', TTFT])
+    assert list(stats['GPU_UTILIZATION_PER_GPU']['by_gpu']) == ['0', '2', '10']
+    assert stats['GPU_MEMORY_USAGE_BYTES_PER_GPU']['by_gpu'] == {} and stats[TTFT]['by_percentile'] == {}
