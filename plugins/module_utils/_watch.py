@@ -61,6 +61,9 @@ MIN_INTERVAL = 1.0
 FATAL_AT_START = (400, 401, 403)
 # A poll that hears no answer for `timeout` plus this is hung: one request's timeout, not timeout x attempts x pages.
 HANG_GRACE = 2.0
+# Pods that left a scope of pods not completed are looked up among those completed since the last complete poll
+# began, less these seconds: the control plane's clock and ours may differ a little.
+COMPLETION_MARGIN = 300
 # How often a waiting poll looks at its deadline, and a worker at the cancel flag (seconds of real time).
 CHECK_EVERY = 0.25
 # The same logger name as the source file's, so that a rulebook's log shows one name.
@@ -420,6 +423,7 @@ class PodState:
         self.emit_existing = emit_existing
         self.baseline_done = False  # until a poll completed, pods listed are the baseline (ADDED only with emit_existing)
         self.polling = False
+        self.last_poll_started = None  # when the last complete poll began (UTC): pods that left did so after it
         self._table = PodTable()
         self._profiles = []  # profile number -> values
         self._numbers = {}  # frozen values -> profile number
@@ -460,10 +464,27 @@ class PodState:
                                'observed_at': observed_at})
         return events
 
-    def end(self, observed_at):
-        """The listing ended: every pod it did not list left the scope."""
-        events = [{'type': 'DELETED', 'pod': self.last_known(pod_id, self._profiles[number]), 'observed_at': observed_at}
-                  for pod_id, number in self._table.unlisted()]
+    def unlisted(self):
+        """The listing ended: the ids of the pods it did not list, which left the scope (forgotten from here on), with
+        their profile numbers."""
+        return self._table.unlisted()
+
+    def end(self, observed_at, left=None, completed=None):
+        """The events of the end of a poll: DELETED for each pod that `left` (unlisted() if not given), then INIT_DONE
+        after the first complete poll. `completed` maps the id of a pod that left because it completed to the pod
+        as listed now: its DELETED says `reason: completed` and shows it so, with the `changes` of its watched fields."""
+        events = []
+        for pod_id, number in self.unlisted() if left is None else left:
+            event = {'type': 'DELETED', 'pod': self.last_known(pod_id, self._profiles[number])}
+            pod = (completed or {}).get(pod_id)
+            if pod is not None:
+                values = tuple(pod.get(field) for field in self.watch_fields)
+                event = dict(event, pod=pod, reason='completed')
+                changes = self._changes(self._profiles[number], values)
+                if changes:
+                    event['changes'] = changes
+            event['observed_at'] = observed_at
+            events.append(event)
         self.polling = False
         if not self.baseline_done:
             self.baseline_done = True
@@ -745,9 +766,69 @@ class PageStream:
             self._getter.cancel()
 
 
+def completed_since_query(scope, since):
+    """The pods of `scope` (a scope of pods not completed) that completed at `since` or later."""
+    filters = scope.get('filter_by') or []
+    filters = [filters] if isinstance(filters, str) else list(filters)
+    completed_scope = dict(scope, completed=True, filter_by=filters + ['completedAt>=' + format_api_datetime(since)])
+    return read_pod_query(completed_scope.get)
+
+
+def completed_pods(client, pod_query, wanted_ids):
+    """id -> pod of the pods among `wanted_ids` that the listing of `pod_query` holds."""
+    found = {}
+    for page in scope_pages(client, pod_query):
+        for pod in page:
+            pod_id = pod.get('id') if isinstance(pod, dict) else None
+            if pod_id in wanted_ids:
+                found[pod_id] = pod
+    return found
+
+
+async def in_worker(function, *arguments):
+    """function(*arguments) in a daemon worker thread, awaited without blocking the event loop."""
+    loop = asyncio.get_running_loop()
+    outcome = loop.create_future()
+
+    def settle(result, error):
+        if not outcome.done():
+            if error is not None:
+                outcome.set_exception(error)
+            else:
+                outcome.set_result(result)
+
+    def run():
+        try:
+            result, error = function(*arguments), None
+        except BaseException as exc:  # pylint: disable=broad-except  # handed to the awaiting coroutine
+            result, error = None, exc
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    _WORKERS.submit(run)
+    return await outcome
+
+
+async def why_pods_left(watch, client_hooks, left, since):
+    """Which of the pods that `left` a scope of pods not completed did so by completing: one listing of the pods of the
+    scope completed since the last complete poll. Empty when the scope is not such, or when that listing fails (then
+    the DELETED events simply carry no reason)."""
+    if watch.scope.get('completed') is not False or not left or client_hooks is None or since is None:
+        return {}
+    pod_query = completed_since_query(watch.scope, since - datetime.timedelta(seconds=COMPLETION_MARGIN))
+    try:
+        return await in_worker(completed_pods, client_hooks.client, pod_query, set(pod_id for pod_id, _number in left))
+    except RunaiError as exc:
+        logger.info('%s: could not tell why %d pods left the scope: %s', SOURCE, len(left), exc)
+        return {}
+
+
 async def poll_once(queue, watch, client_hooks, state, outage, clock, read_pages):
     """One poll, its events put on the queue page by page; raises RunaiError (PollHung included) when it fails."""
     loop = asyncio.get_running_loop()
+    started = datetime.datetime.now(datetime.timezone.utc)
     deadline = PollDeadline(clock, watch.timeout)
     cancelled = client_hooks.start_poll(deadline) if client_hooks is not None else threading.Event()
     stream = PageStream(loop, cancelled)
@@ -761,7 +842,13 @@ async def poll_once(queue, watch, client_hooks, state, outage, clock, read_pages
             deadline.answered()
             observed_at = now_iso()
             events = outage.answered(observed_at)
-            events += state.end(observed_at) if kind == 'end' else state.add_page(value, observed_at)
+            if kind == 'end':
+                left = state.unlisted()
+                completed = await why_pods_left(watch, client_hooks, left, state.last_poll_started)
+                events += state.end(observed_at, left, completed)
+                state.last_poll_started = started
+            else:
+                events += state.add_page(value, observed_at)
             del value
             for event in events:
                 await queue.put(event)

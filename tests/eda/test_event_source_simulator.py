@@ -165,17 +165,25 @@ def test_an_outage_is_one_error_and_one_recovered_without_secrets(source, sim, c
     assert 'Run:ai answers again, ' in caplog.text
 
 
-def test_a_pod_that_completes_leaves_a_scope_of_pods_not_completed(source, sim):
-    created = sim.add_workload(pods=1, k8s_phase='Running', name='eda-completed-scope')
-    pod_id = created['pods'][0]['id']
+def test_a_pod_that_completes_leaves_a_scope_of_pods_not_completed_and_says_so(source, sim):
+    """completed: false: a pod that fails leaves the scope. Its DELETED says it completed, and how (issue 20 item 5)."""
+    created = sim.add_workload(pods=2, k8s_phase='Running', name='eda-completed-scope')
+    failing, deleted = [pod['id'] for pod in created['pods']]
     running = watching(source, sim, cluster_id=created['workload']['clusterId'], completed=False, emit_existing=False)
     try:
         running.wait_for(lambda events: events, what='INIT_DONE')
-        sim.set_pod(pod_id, k8sPhase='Failed')
-        running.wait_for(lambda events: len(events) >= 2, what='DELETED')
+        sim.set_pod(failing, k8sPhase='Failed')
+        sim.delete_pod(deleted)
+        running.wait_for(lambda events: len(events) >= 3, what='two DELETED')
     finally:
         running.stop()
-    assert [(event['type'], event['pod']['id']) for event in running.events[1:]] == [('DELETED', pod_id)]
+    left = dict((event['pod']['id'], event) for event in running.events[1:])
+    assert [event['type'] for event in running.events[1:]] == ['DELETED', 'DELETED'] and set(left) == {failing, deleted}
+    assert left[failing]['reason'] == 'completed' and left[failing]['pod']['k8sPhase'] == 'Failed'
+    assert left[failing]['changes'] == {'k8sPhase': {'old': 'Running', 'new': 'Failed'}}
+    assert left[failing]['pod']['completedAt'] is not None
+    # Deleted while running: no reason the source can tell, its last known state.
+    assert 'reason' not in left[deleted] and left[deleted]['pod']['k8sPhase'] == 'Running'
 
 
 def test_rejected_credentials_end_the_source_with_one_sentence(source, sim):

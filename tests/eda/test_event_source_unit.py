@@ -118,6 +118,28 @@ def test_a_pod_that_left_is_deleted_once_with_its_last_known_state():
     assert one_poll(state, [[pod(1)]]) == []
 
 
+def test_a_pod_that_left_by_completing_is_deleted_with_the_reason_and_how_it_ended():
+    state = PodState(DEFAULT_WATCH_FIELDS)
+    one_poll(state, [[pod(1), pod(2)]])
+    state.begin()
+    state.add_page([], 't2')
+    left = state.unlisted()
+    failed = pod(1, phase='Failed', completedAt='2026-12-01T10:06:00.000Z')
+    events = sorted(state.end('t2', left, {failed['id']: failed}), key=lambda event: event['pod']['id'])
+    assert events == [
+        {'type': 'DELETED', 'pod': failed, 'reason': 'completed', 'changes': {'k8sPhase': {'old': 'Running', 'new': 'Failed'}},
+         'observed_at': 't2'},
+        {'type': 'DELETED', 'pod': {'id': pod(2)['id'], 'k8sPhase': 'Running', 'nodeName': 'node-1', 'currentNodePool': 'h100'},
+         'observed_at': 't2'}]
+
+
+def test_pods_that_completed_are_looked_up_in_the_scope_with_a_completion_filter():
+    since = _watch.datetime.datetime(2026, 12, 1, 10, 0, tzinfo=_watch.datetime.timezone.utc)
+    pod_query = _watch.completed_since_query({'cluster_id': CLUSTER, 'filter_by': 'nodeName==dgx-1', 'completed': False}, since)
+    assert ('completed', True) in pod_query.params
+    assert ('filterBy', ['nodeName==dgx-1', 'completedAt>=2026-12-01T10:00:00.000Z', 'clusterId==' + CLUSTER]) in pod_query.params
+
+
 def test_a_poll_that_fails_part_way_deletes_nothing_and_repeats_nothing():
     state = PodState(DEFAULT_WATCH_FIELDS)
     one_poll(state, [[pod(1), pod(2)], [pod(3)]])

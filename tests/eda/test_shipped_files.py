@@ -17,6 +17,8 @@ import yaml
 
 from rulebook_engine import ROOT
 
+from ansible_collections.runai.platform.plugins.module_utils import _watch
+
 BIN = os.path.dirname(sys.executable)  # the suite's venv: ansible-lint, ansible-builder, ansible-galaxy
 
 
@@ -55,9 +57,10 @@ def test_the_tarball_carries_the_source_and_the_rulebook(tmp_path):
 
 def test_every_argument_is_documented_and_every_documented_option_is_taken(source):
     documentation = yaml.safe_load(source['DOCUMENTATION'])
-    taken = set(source['CONNECTION_OPTIONS'] + source['SCOPE_OPTIONS'] + source['WATCH_OPTIONS'])
+    taken = set(_watch.CONNECTION_OPTIONS + _watch.WATCH_SCOPE_OPTIONS + _watch.WATCH_OPTIONS)
     assert set(documentation['options']) == taken
-    assert documentation['options']['watch_fields']['default'] == list(source['DEFAULT_WATCH_FIELDS'])
+    assert documentation['options']['watch_fields']['default'] == list(_watch.DEFAULT_WATCH_FIELDS)
+    assert documentation['options']['whole_tenant']['default'] is False
     assert yaml.safe_load(source['EXAMPLES'])[0]['sources'][0]['runai.platform.runai_pod_events']
 
 

@@ -25,7 +25,8 @@ description:
     C(ADDED) (C(pod)) for every pod in scope at start when O(emit_existing), then one C(INIT_DONE) (C(count),
     the number of pods in scope at start), and C(ADDED) for each pod that appears later;
     C(MODIFIED) (C(pod), C(changes) as C({field: {old, new}}) over O(watch_fields) only) when a watched field changed;
-    C(DELETED) (C(pod): its C(id) and its watched fields as last seen) when a pod left the scope or was deleted;
+    C(DELETED) (C(pod): its C(id) and its watched fields as last seen) when a pod left the scope or was deleted
+    (with O(completed=false), C(reason=completed) when it completed: see O(completed));
     C(ERROR) (C(message), and C(status) when the server answered) once when a poll fails after the retries,
     and C(RECOVERED) (C(outage_seconds), counted from the end of the last poll that succeeded) when Run:ai answers
     a poll again, before that poll's events. Polling goes on at O(interval)."
@@ -109,9 +110,11 @@ options:
   completed:
     description:
       - C(true) watches only completed pods, C(false) only pods not completed. Unset watches both.
-      - With C(false), a pod that ends, Failed as well as Succeeded, leaves the scope: it is a C(DELETED) event whose
-        C(pod) shows its phase as last seen (C(Running)), never a C(MODIFIED) to C(Failed). A rulebook that reacts to
-        failures must not set it.
+      - "With C(false), a pod that ends, Failed as well as Succeeded, leaves the scope. That is never a C(MODIFIED) to
+        C(Failed), but a C(DELETED) event. The source then reads the pods of the scope completed since the last poll (one
+        request, when pods left), and the C(DELETED) of a pod found there has C(reason=completed), C(pod) as it is listed
+        now (its C(k8sPhase) C(Failed) or C(Succeeded)) and the C(changes) of its watched fields. A rulebook that reacts to
+        failures either leaves O(completed) unset, or matches C(event.reason == 'completed' and event.pod.k8sPhase == 'Failed')."
     type: bool
   whole_tenant:
     description:
@@ -141,9 +144,10 @@ options:
     type: bool
     default: true
 notes:
-  - Deleted pods are not listed (the listing's C(deleted=false)): a deleted pod is C(DELETED). The source cannot tell
-    a pod deleted from a pod that left the scope (it completed with O(completed=false), or no longer matches
-    O(filter_by)) without a request per pod; C(DELETED) means either.
+  - Deleted pods are not listed (the listing's C(deleted=false)), so a deleted pod is C(DELETED). Except for a pod that
+    completed under O(completed=false) (C(reason=completed)), the source does not tell a pod deleted from a pod that
+    left the scope (it no longer matches O(filter_by) or O(search)); that would take a request per pod. A C(DELETED)
+    without C(reason) means either.
 """
 
 EXAMPLES = r"""
