@@ -179,7 +179,7 @@ class MetricGateCheck(GateCheck):
         elif rest[:1] == ['by_gpu']:
             rest = ['gpu'] + rest[1:]
         label = ' '.join(rest) or 'stats'
-        return label if len(self._types_read) <= 1 else '%s %s' % (path[1], label)
+        return label if len(self._types_read) <= 1 else '%s %s' % (_short_type(path[1]), label)
 
 
 def _parts(option, compiled, joiner):
@@ -208,6 +208,12 @@ class _Parsed:
         self.expression = expression
 
 
+def _short_type(metric_type):
+    # NIM_TIME_TO_FIRST_TOKEN_SECONDS_PERCENTILES -> TIME_TO_FIRST_TOKEN_SECONDS: the label already says p99.
+    short = metric_type[len('NIM_'):] if metric_type.startswith('NIM_') else metric_type
+    return short[:-len('_PERCENTILES')] if short.endswith('_PERCENTILES') else short
+
+
 def _value_at(entry, path):
     value = entry
     for key in path:
@@ -219,7 +225,7 @@ def _value_at(entry, path):
 
 def _value_text(value):
     if isinstance(value, float):
-        text = repr(round(value, 4))
+        text = repr(round(value, 3))
         return text[:-2] if text.endswith('.0') else text
     if isinstance(value, (dict, list)):
         return cut(json.dumps(value, sort_keys=True), 60)

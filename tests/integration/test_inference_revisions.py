@@ -220,7 +220,7 @@ def test_a_metric_gate_fails_naming_the_slow_pod_and_its_value(world, rollout):
     assert slow_p99 > 1.2 and all(pod['stats'][TTFT]['by_percentile']['p99']['max'] < 1.2 for pod in result['pods'] if pod is not slow_entry)
     assert result['failed'] is True
     assert result['msg'] == '1 of 3 pods does not satisfy pod_condition "%s": %s (p99 max %s)' % (
-        condition, slow['name'], repr(round(slow_p99, 4)))
+        condition, slow['name'], repr(round(slow_p99, 3)))
     assert result['gate']['reason'] == 'pod_condition' and result['gate']['offender_count'] == 1
     assert result['gate']['offenders'] == [{'pod_id': slow['id'], 'pod_name': slow['name'], 'violates': 'pod_condition',
                                             'values': {TTFT_P99_MAX: slow_p99}}]
@@ -235,7 +235,8 @@ def test_a_pod_without_samples_is_an_offender_never_a_pass(world, rollout):
     result = run['gate']
     assert result['failed'] is True and result['gate']['offender_count'] == 1
     assert result['msg'].startswith('1 of 3 pods does not satisfy pod_condition "')
-    assert result['msg'].endswith(': %s (%s p99 max: no samples, %s p99 max: no samples)' % (pods[0]['name'], TTFT, E2E))
+    assert result['msg'].endswith(': %s (TIME_TO_FIRST_TOKEN_SECONDS p99 max: no samples, E2E_REQUEST_LATENCY_SECONDS p99 max: no samples)' % (
+        pods[0]['name']))
     assert result['gate']['offenders'][0]['values'] == {TTFT_P99_MAX: None, 'stats.%s.by_percentile.p99.max' % E2E: None}
 
 

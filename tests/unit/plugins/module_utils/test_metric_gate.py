@@ -82,14 +82,15 @@ def test_offenders_name_the_values_of_the_parts_that_failed():
     gate = read_metric_gate(options(pod_condition=condition, revision_id='r'), [TTFT, E2E], per_pod=True)
     verdict = judge(gate, [entry('a', 0.2, 2.0), entry('b', 0.71, 2.0), entry('c', 0.2, 6.5), entry('d')])
     assert not verdict.held and verdict.reason == 'pod_condition' and verdict.offender_count == 3
+    ttft, e2e = 'TIME_TO_FIRST_TOKEN_SECONDS', 'E2E_REQUEST_LATENCY_SECONDS'
     assert verdict.message == ('3 of 4 pods do not satisfy pod_condition "%s": b (%s p99 max 0.71), c (%s p99 max 6.5), '
-                               'd (%s p99 max: no samples, %s p99 max: no samples)' % (condition, TTFT, E2E, TTFT, E2E))
+                               'd (%s p99 max: no samples, %s p99 max: no samples)' % (condition, ttft, e2e, ttft, e2e))
     assert verdict.as_result()['offenders'][0] == {'pod_id': 'id-b', 'pod_name': 'b', 'violates': 'pod_condition', 'values': {P99: 0.71}}
 
 
 def test_one_type_read_is_not_repeated_and_a_fail_condition_names_its_matching_terms():
     gate = read_metric_gate(options(fail_condition='%s > `1` || partial' % P99), [TTFT], per_pod=True)
-    verdict = judge(gate, [entry('a', 0.3), entry('b', 1.25)])
+    verdict = judge(gate, [entry('a', 0.3), entry('b', 1.25049)])
     assert verdict.reason == 'fail_condition'
     assert verdict.message == '1 pod matches fail_condition "%s > `1` || partial": b (p99 max 1.25)' % P99
 
