@@ -59,7 +59,8 @@ def test_the_tarball_holds_the_collection_and_nothing_else(installed):
         names = archive.getnames()
     assert {'plugins/modules/runai_pods_info.py', 'plugins/modules/runai_pod_metrics_info.py', 'plugins/lookup/runai_pods.py',
             'meta/runtime.yml', 'meta/execution-environment.yml', 'requirements.txt', 'bindep.txt', 'playbooks/pod_health_gate.yml',
-            'README.md', 'COPYING', 'docs/scale.md'} <= set(names)
+            'README.md', 'COPYING', 'docs/scale.md', 'docs/inference.md', 'playbooks/inference_rollout_gate.yml',
+            'playbooks/vars/inference_rollout.yml'} <= set(names)
     assert not [name for name in names if name.split('/')[0] in ('tests', 'hack', '.venv', '.build', '.ci', '.hypothesis')]
 
 
