@@ -21,6 +21,7 @@ __metaclass__ = type
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 
 _NONE = type(None)
+_OBJECT = frozenset((dict,))
 _TEXT_OR_NULL = frozenset((str, _NONE))
 _OBJECT_OR_NULL = frozenset((dict, _NONE))
 # bool is a type of its own here (type(True) is bool), so `true` is not taken for a number.
@@ -43,23 +44,33 @@ def check_pods(pods, path, first_item=1, legacy=False, method='GET'):
     `first_item` is the position of the page's first pod in the read (1 for the first pod read), so
     that the message can say which item was wrong.
     """
-    if not {type(pod) for pod in pods} <= {dict}:
+    if not {type(pod) for pod in pods} <= _OBJECT:
         index = next(index for index, pod in enumerate(pods) if type(pod) is not dict)
         raise _pod_error(method, path, 'a pod that is not an object', first_item + index, pods[index])
+    phase, node, pool = POD_TEXT_FIELDS[legacy]
+    allocation = POD_ALLOCATION_FIELD[legacy]
+    # One pass for the four fields of every pod (about 10 ms at 50,000 pods), then one over the allocations.
+    kinds = {(type(pod.get(phase)), type(pod.get(node)), type(pod.get(pool)), type(pod.get(allocation))) for pod in pods}
+    if all(kind[0] in _TEXT_OR_NULL and kind[1] in _TEXT_OR_NULL and kind[2] in _TEXT_OR_NULL and kind[3] in _OBJECT_OR_NULL
+           for kind in kinds):
+        allocations = [pod.get(allocation) for pod in pods]
+        if {type(given.get('gpu')) for given in allocations if given} <= _NUMBER_OR_NULL:
+            return pods
+    raise _first_fault(pods, path, first_item, legacy, method)
+
+
+def _first_fault(pods, path, first_item, legacy, method):
+    """The error about the first thing wrong in a page that did not pass check_pods."""
     for field in POD_TEXT_FIELDS[legacy]:
-        if not {type(pod.get(field)) for pod in pods} <= _TEXT_OR_NULL:
-            index = next(index for index, pod in enumerate(pods) if type(pod.get(field)) not in _TEXT_OR_NULL)
-            raise _pod_error(method, path, 'a pod whose %s is not a string' % field, first_item + index, pods[index][field])
+        for index, pod in enumerate(pods):
+            if type(pod.get(field)) not in _TEXT_OR_NULL:
+                return _pod_error(method, path, 'a pod whose %s is not a string' % field, first_item + index, pod[field])
     field = POD_ALLOCATION_FIELD[legacy]
-    allocations = [pod.get(field) for pod in pods]
-    if not {type(allocation) for allocation in allocations} <= _OBJECT_OR_NULL:
-        index = next(index for index, allocation in enumerate(allocations) if type(allocation) not in _OBJECT_OR_NULL)
-        raise _pod_error(method, path, 'a pod whose %s is not an object' % field, first_item + index, allocations[index])
-    if not {type(allocation.get('gpu')) for allocation in allocations if allocation} <= _NUMBER_OR_NULL:
-        index = next(index for index, allocation in enumerate(allocations)
-                     if allocation and type(allocation.get('gpu')) not in _NUMBER_OR_NULL)
-        raise _pod_error(method, path, 'a pod whose %s.gpu is not a number' % field, first_item + index, allocations[index]['gpu'])
-    return pods
+    for index, pod in enumerate(pods):
+        if type(pod.get(field)) not in _OBJECT_OR_NULL:
+            return _pod_error(method, path, 'a pod whose %s is not an object' % field, first_item + index, pod[field])
+    index = next(index for index, pod in enumerate(pods) if pod.get(field) and type(pod[field].get('gpu')) not in _NUMBER_OR_NULL)
+    return _pod_error(method, path, 'a pod whose %s.gpu is not a number' % field, first_item + index, pods[index][field]['gpu'])
 
 
 def _pod_error(method, path, what, item, value):
