@@ -591,10 +591,10 @@ class PollDeadline:
 class WatchedClient:
     """The source's RunaiClient, with what the watch needs to see and to stop.
 
-    - Each request runs in a daemon thread of its own, and the thread that asked (the poll's, or a page
-      worker of the pager's pool) waits for it or for the poll to be given up. A page in flight therefore
-      never holds up the end of the process: the pool's workers return at once, and a daemon thread is
-      not waited for at exit.
+    - Each request runs in a daemon worker thread (_DaemonWorkers), and the thread that asked (the poll's,
+      or a page worker of the pager's pool) waits for it or for the poll to be given up. A page in flight
+      therefore never holds up the end of the process: the pool's workers return at once, and a daemon
+      thread is not waited for at exit.
     - Every answer (a session response hook) is progress for the poll's deadline; the client's pauses
       between attempts are not silence; a Retry-After is remembered so that the next poll honours it.
     """
@@ -605,7 +605,7 @@ class WatchedClient:
         self.deadline = None
         self.cancelled = threading.Event()
         self.retry_after_until = None
-        client.request = self._request  # get() and the token path go through it
+        client.request = self._request  # every get() goes through it, and a token is obtained inside it
         client.sleep = self._pause
         client.session.hooks['response'].append(self._answered)
 
@@ -691,8 +691,7 @@ def run_abandonable(cancelled, function, *args, **kwargs):
 def scope_pages(client, pod_query):
     """The pages of the scope; none when the scope's workload does not exist (yet)."""
     try:
-        for page in pod_pages(client, pod_query):
-            yield page
+        yield from pod_pages(client, pod_query)
     except RunaiError as exc:
         if not scope_not_created(pod_query, exc):
             raise
