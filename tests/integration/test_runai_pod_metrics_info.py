@@ -35,8 +35,11 @@ def test_one_pod_per_gpu_series_numbers_and_stats(sim, inventory):
     assert all(len(m['values']) == 12 and all(isinstance(v['value'], float) for v in m['values']) for m in result['measurements'])
     values = [v['value'] for m in per_gpu for v in m['values']]
     latest = [m['values'][-1]['value'] for m in per_gpu]
-    assert result['stats']['GPU_UTILIZATION_PER_GPU'] == {'min': min(values), 'max': max(values), 'avg': sum(values) / len(values),
-                                                          'last': sum(latest) / len(latest), 'samples': len(values)}
+    whole_type = dict(result['stats']['GPU_UTILIZATION_PER_GPU'])
+    by_gpu = whole_type.pop('by_gpu')
+    assert whole_type == {'min': min(values), 'max': max(values), 'avg': sum(values) / len(values),
+                          'last': sum(latest) / len(latest), 'samples': len(values)}
+    assert sorted(by_gpu) == sorted(m['labels']['gpu'] for m in per_gpu)
     sent = metrics_requests(sim)[0]
     assert sent['params']['metricType'] == ['GPU_UTILIZATION_PER_GPU,GPU_UTILIZATION,CPU_USAGE_CORES']
     assert sent['params']['numberOfSamples'] == ['12']
@@ -49,7 +52,7 @@ def test_a_pod_without_advanced_metrics_is_partial_with_a_warning(sim, inventory
                                   metric_types=['GPU_UTILIZATION', 'GPU_SM_ACTIVITY_PER_GPU'], start='2026-11-27T08:00:00', end='-1m')])
     result = run['partial']
     assert result['failed'] is False and result['partial'] is True
-    assert result['stats']['GPU_SM_ACTIVITY_PER_GPU'] == {'min': None, 'max': None, 'avg': None, 'last': None, 'samples': 0}
+    assert result['stats']['GPU_SM_ACTIVITY_PER_GPU'] == {'min': None, 'max': None, 'avg': None, 'last': None, 'samples': 0, 'by_gpu': {}}
     assert result['stats']['GPU_UTILIZATION']['samples'] == 20
     assert result['warnings'] == ['Partial metrics for pod %s (HTTP 207): no data for GPU_SM_ACTIVITY_PER_GPU' % pod['podId']]
     assert metrics_requests(sim)[0]['params']['start'] == ['2026-11-27T08:00:00.000Z']
