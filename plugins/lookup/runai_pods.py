@@ -70,6 +70,10 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ query('runai.platform.runai_pods', 'nodeName==dgx-h100-07', count_only=true) | first }} pods"
 
+- name: Names of the pods of an inference revision that were scaled down (deleted)
+  ansible.builtin.debug:
+    msg: "{{ query('runai.platform.runai_pods', revision_id=revision, deleted=true, query='pods[].name') }}"
+
 - name: One task per running pod of a workload
   ansible.builtin.debug:
     msg: "{{ item.name }} runs on {{ item.nodeName }}"

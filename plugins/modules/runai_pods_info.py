@@ -155,6 +155,14 @@ EXAMPLES = r'''
     wait_timeout: 600
     wait_sleep: 10
 
+- name: Wait until every pod of a new inference revision is Running (docs/inference.md has the whole rollout gate)
+  runai.platform.runai_pods_info:
+    revision_id: 0f5b2a1c-7d3e-4c8b-9a6f-2e1d0c9b8a71
+    pod_condition: "k8sPhase=='Running'"
+    fail_condition: "k8sPhase=='Failed'"
+    wait: true
+    wait_timeout: 600
+
 - name: Branch on why a gate failed
   block:
     - name: No inference pod Failed or Unknown
