@@ -68,8 +68,8 @@ def test_each_page_gives_its_events_at_once_and_deletions_wait_for_the_end_of_th
         {'type': 'MODIFIED', 'pod': pod(1, phase='Failed'), 'changes': {'k8sPhase': {'old': 'Running', 'new': 'Failed'}}, 'observed_at': 't2'},
         {'type': 'ADDED', 'pod': pod(4), 'observed_at': 't2'}]
     assert state.add_page([pod(3)], 't2') == []
-    assert state.end('t3') == [{'type': 'DELETED', 'pod': {'id': pod(2)['id'], 'k8sPhase': 'Running', 'nodeName': 'node-1',
-                                                          'currentNodePool': 'h100'}, 'observed_at': 't3'}]
+    left = {'id': pod(2)['id'], 'k8sPhase': 'Running', 'nodeName': 'node-1', 'currentNodePool': 'h100'}
+    assert state.end('t3') == [{'type': 'DELETED', 'pod': left, 'observed_at': 't3'}]
 
 
 def test_without_emit_existing_the_first_poll_is_only_init_done_and_later_pods_are_added():
