@@ -567,10 +567,11 @@ class PollCancelled(Exception):
 
 
 class PollDeadline:
-    """When a poll that hears nothing counts as hung: `timeout` + HANG_GRACE after its last answer.
+    """When a poll that hears nothing counts as hung: `timeout` + HANG_GRACE of silence since its last answer.
 
-    A pause the client makes on purpose (a backoff, a Retry-After) does not count as silence: the quiet
-    time starts again when the pause ends.
+    A pause the client makes on purpose (a backoff, a Retry-After it honours) is not silence, and is left
+    out of the count; the attempts after a timeout are, so a hung control plane is given up after about one
+    timeout, not after timeout x attempts.
     """
 
     def __init__(self, clock, timeout):
@@ -582,7 +583,7 @@ class PollDeadline:
         self.quiet_since = max(self.quiet_since, self.clock())
 
     def pausing(self, seconds):
-        self.quiet_since = max(self.quiet_since, self.clock() + seconds)
+        self.quiet_since += seconds
 
     def expired(self):
         return self.clock() - self.quiet_since > self.timeout + HANG_GRACE

@@ -224,3 +224,46 @@ def test_a_retry_after_longer_than_the_interval_delays_the_next_poll(sim):
     assert events[0]['status'] == 429 and 'asked to retry after 500 seconds' in events[0]['message']
     # The pause before the second poll is what is left of the 500 s once the first poll's own time is taken off.
     assert 450 < pauses[0] <= 500
+
+
+def test_the_pods_of_one_inference_revision_are_watched(source, sim):
+    from ansible_collections.runai.platform.plugins.module_utils import _watch
+    from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pods
+    example = sim.inventory(workloads=False)['examples']['podWithRevision']
+    connection = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret)
+    workload = _watch.read_arguments(dict(connection, workload_id=example['workloadId']), {})
+    pods = fetch_pods(workload.client(), workload.pod_query)
+    chosen = next(pod for pod in pods if pod.get('revisionId') and pod['k8sPhase'] != 'Failed')  # a live pod of a live revision
+    revision = chosen['revisionId']
+    in_revision = sorted(pod['id'] for pod in pods if pod['revisionId'] == revision)
+    sim.clear_requests()
+    running = watching(source, sim, revision_id=revision)
+    try:
+        running.wait_for(lambda events: any(event['type'] == 'INIT_DONE' for event in events), what='INIT_DONE')
+        sim.set_pod(chosen['id'], k8sPhase='Failed')
+        running.wait_for(lambda events: events[-1]['type'] == 'MODIFIED', what='MODIFIED')
+    finally:
+        running.stop()
+    assert running.failure is None
+    assert sorted(event['pod']['id'] for event in running.events if event['type'] == 'ADDED') == in_revision
+    assert running.events[-1]['pod']['id'] == chosen['id']
+    assert running.events[-1]['changes'] == {'k8sPhase': {'old': chosen['k8sPhase'], 'new': 'Failed'}}
+    listed = set(request['path'] for request in sim.requests() if request['path'].endswith('/pods'))
+    assert listed == {'/api/v1/workloads/inferences/revisions/%s/pods' % revision}
+
+
+def test_a_control_plane_that_never_answers_is_an_error_after_one_timeout_not_after_every_attempt(source, sim):
+    """Pages held for a minute, timeout 1 s and 6 retries: the poll is given up as hung after about 3 s without an
+    answer, long before the client's own seven attempts would have ended with their message."""
+    workload_id = sim.add_workload(pods=1, k8s_phase='Running')['workload']['id']
+    running = watching(source, sim, workload_id=workload_id, timeout=1, retries=6)
+    try:
+        running.wait_for(lambda events: any(event['type'] == 'INIT_DONE' for event in events), what='INIT_DONE')
+        sim.add_fault(delay_ms=60000, count=1000, path='/api/v1/workloads/%s/pods$' % workload_id)
+        running.wait_for(lambda events: events[-1]['type'] == 'ERROR', timeout=60, what='ERROR')
+    finally:
+        running.stop()
+        sim.clear_faults()
+    error = running.events[-1]
+    assert error == {'type': 'ERROR', 'observed_at': error['observed_at'], 'message': (
+        'Run:ai answered nothing for more than 1 seconds (the timeout, and 2 more) during a poll of the pods; the poll was given up')}

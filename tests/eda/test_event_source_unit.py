@@ -400,13 +400,23 @@ def test_the_poll_deadline_counts_silence_not_the_client_s_own_pauses():
     clock = FakeClock()
     deadline = _watch.PollDeadline(clock, 30)
     clock.now += 31
-    deadline.answered()
-    clock.now += 32
-    assert not deadline.expired()
-    deadline.pausing(60)  # a Retry-After honoured inside the poll
+    deadline.answered()  # a 429 that asks for 60 s, which the client honours
+    deadline.pausing(60)
     clock.now += 60 + 32
     assert not deadline.expired()
     clock.now += 1
+    assert deadline.expired()
+
+
+def test_the_attempts_after_a_timeout_do_not_hold_off_the_deadline():
+    """A request times out (30 s of silence), the client backs off and tries again: still silence."""
+    clock = FakeClock()
+    deadline = _watch.PollDeadline(clock, 30)
+    clock.now += 30
+    deadline.pausing(0.5)
+    clock.now += 0.5 + 2
+    assert not deadline.expired()
+    clock.now += 0.1
     assert deadline.expired()
 
 
