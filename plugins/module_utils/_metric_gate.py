@@ -144,9 +144,10 @@ class MetricGateCheck(GateCheck):
         self._types_read = set(path[1] for parts in self._parts.values() for _part, paths in parts for path in paths
                                if len(path) > 1 and path[0] == 'stats')
 
-    def _record(self, kept, entries, violates):
+    def _record(self, kept, pods, violates):
+        # `pods` are the pods' entries here.
         room = self._keep - len(kept)
-        for entry in entries[:room] if room > 0 else ():
+        for entry in pods[:room] if room > 0 else ():
             offender = dict((field, entry.get(field)) for field in self._fields)
             offender['violates'] = violates
             offender['values'] = self._values_that_failed(entry, violates)

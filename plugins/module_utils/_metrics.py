@@ -103,7 +103,6 @@ class PodMetrics:
     def describe(self):
         return 'pod %s (%s)' % (self.pod_name, self.pod_id) if self.pod_name else 'pod %s' % self.pod_id
 
-
     @property
     def stat_series(self):
         """The series statistics are computed over: the measurements, and the percentiles of the histogram entries."""
