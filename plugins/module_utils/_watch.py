@@ -160,12 +160,18 @@ class _Options:
         return self.values.get(name)
 
 
+# A value from the environment that does not convert is named by its variable (SPEC 2), as the modules name it.
+_ENVIRONMENT_TYPES = {'validate_certs': 'a boolean', 'timeout': 'a number of seconds'}
+
+
 def _connection_options(args, environ):
     values = {}
     for name in CONNECTION_OPTIONS:
         value = args.get(name)
         if value is None and name in ENVIRONMENT and name not in CREDENTIALS:
             value = environ.get(ENVIRONMENT[name]) or None
+            if value is not None and name in _ENVIRONMENT_TYPES and not _converts(name, value):
+                raise RunaiError('%s=%s is not %s' % (ENVIRONMENT[name], shown(value), _ENVIRONMENT_TYPES[name]))
         values[name] = value
     values['validate_certs'] = True if values['validate_certs'] is None else _boolean('validate_certs', values['validate_certs'])
     if values['timeout'] is None:
@@ -190,6 +196,12 @@ def _credential_levels(args, environ):
     return [CredentialLevel(lambda name: 'the %s argument' % name, dict((name, args.get(name)) for name in CREDENTIALS)),
             CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name],
                             dict((name, environ.get(ENVIRONMENT[name])) for name in CREDENTIALS))]
+
+
+def _converts(name, text):
+    if name == 'timeout':
+        return _number(text) is not None
+    return text.strip().lower() in _TRUE + _FALSE
 
 
 def _boolean(name, value):

@@ -578,6 +578,18 @@ def test_connection_falls_back_to_the_runai_environment():
     assert (client.base_url, client.client_id, client.timeout, client.verify) == ('https://env.example', 'env-id', 12.5, False)
 
 
+@pytest.mark.parametrize('variable, value, message', [
+    ('RUNAI_VALIDATE_CERTS', 'nope', "RUNAI_VALIDATE_CERTS='nope' is not a boolean"),
+    ('RUNAI_TIMEOUT', 'soon', "RUNAI_TIMEOUT='soon' is not a number of seconds"),
+])
+def test_a_bad_value_from_the_environment_is_named_by_its_variable(variable, value, message):
+    """Issue 17 item 10: the message named the argument the user never wrote, not the variable they set."""
+    with pytest.raises(RunaiError) as raised:
+        client_of(dict(CONNECTION), {variable: value})
+    assert str(raised.value) == message
+    assert client_of(dict(CONNECTION, validate_certs=True, timeout=5), {variable: value}).timeout == 5.0  # the argument wins
+
+
 def test_arguments_win_over_the_environment():
     environ = {'RUNAI_BASE_URL': 'https://env.example', 'RUNAI_TIMEOUT': '12'}
     client = client_of(dict(CONNECTION, timeout=3, retries='1'), environ)
