@@ -134,7 +134,8 @@ def fetch_one_pod_metrics(client, metrics_query):
         return fetch_pod_metrics(client, metrics_query, metrics_query.pod_id)
     pod = next((pod for pod in list_scope_pods(client, metrics_query) if str(pod.get('id')).lower() == metrics_query.pod_id.lower()), None)
     if pod is None:
-        raise RunaiError("Pod '%s' is not a pod of revision '%s' that is not deleted" % (metrics_query.pod_id, metrics_query.revision_id))
+        raise RunaiError("Pod '%s' was not found among the pods of revision '%s' that are not deleted" % (
+            metrics_query.pod_id, metrics_query.revision_id))
     return fetch_pod_metrics(client, metrics_query, metrics_query.pod_id, pod.get('name'), pod.get('workloadId'))
 
 

@@ -289,3 +289,20 @@ def test_gate_options_do_not_apply_to_one_pod(sim, nim, inventory):
     run = run_tasks([task('one', METRICS, sim, workload_id=pod['workloadId'], pod_id=pod['podId'], metric_types=[TTFT],
                           pod_condition='%s < `1`' % TTFT_P99_MAX)])
     assert run['one']['msg'] == 'pod_condition applies to every pod of a workload or revision; it does not apply with pod_id'
+
+
+def test_one_pod_of_a_revision_is_read_through_its_own_workload(sim, nim):
+    old, latest = nim['revisions']
+    run = run_tasks([
+        task('pods', PODS, sim, revision_id=latest, fields=['id', 'name']),
+        task('deleted', PODS, sim, revision_id=old, deleted=True, fields=['id']),
+    ])
+    pod, gone = run['pods']['pods'][0], run['deleted']['pods'][0]
+    sim.clear_requests()
+    run = run_tasks([
+        task('one', METRICS, sim, revision_id=latest, pod_id=pod['id'], metric_types=['CPU_USAGE_CORES'], samples=3),
+        task('gone', METRICS, sim, revision_id=latest, pod_id=gone['id'], metric_types=['CPU_USAGE_CORES']),
+    ])
+    assert run['one']['failed'] is False and run['one']['stats']['CPU_USAGE_CORES']['samples'] == 3
+    assert '/api/v1/workloads/%s/pods/%s/metrics' % (nim['id'], pod['id']) in [request['path'] for request in api_requests(sim)]
+    assert run['gone']['msg'] == "Pod '%s' was not found among the pods of revision '%s' that are not deleted" % (gone['id'], latest)
