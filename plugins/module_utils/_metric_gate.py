@@ -69,7 +69,8 @@ def paths_read(parsed):
         return [(parsed.get('value'),)]
     if node_type == 'subexpression':
         head = paths_read(children[0]) if children else []
-        if len(head) != 1:
+        # Only a chain of fields goes on into the entry: after a function or a projection, the fields are of its value.
+        if len(head) != 1 or children[0].get('type') not in ('field', 'subexpression'):
             return head
         chain = list(head[0])
         for child in children[1:]:

@@ -37,6 +37,7 @@ def entry(name, ttft_p99=None, e2e_p99=None, gpu0_max=None):
     ('length(stats.A.by_gpu) > `1` && !partial', [('stats', 'A', 'by_gpu'), ('partial',)]),
     ('stats.A.by_percentile.[p50, p99]', [('stats', 'A', 'by_percentile')]),
     ('@', []),
+    ('max_by(values(stats.A.by_gpu), &max).mx', [('stats', 'A', 'by_gpu')]),
 ])
 def test_paths_read(expression, paths):
     assert paths_read(jmespath.compile(expression).parsed) == paths
