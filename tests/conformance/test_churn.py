@@ -95,8 +95,8 @@ def test_positions_count_in_the_order_of_the_read_that_triggered_them(api, sim, 
 def test_only_matching_answers_count_and_a_missing_index_is_skipped(api, sim, inventory):
     workload_id = inventory['examples']['workloadWith100Pods']
     path = '/api/v1/workloads/%s/pods' % workload_id
-    sim.churn(path='/workloads/[^/]+/pods$', script=[{'after': 2, 'action': 'delete', 'index': 99},
-                                                    {'after': 2, 'action': 'delete', 'index': 5000}])
+    steps = [{'after': 2, 'action': 'delete', 'index': 99}, {'after': 2, 'action': 'delete', 'index': 5000}]
+    sim.churn(path='/workloads/[^/]+/pods$', script=steps)
     naive_read(api, limit=500)                     # the list path: not counted
     assert sim.churn_state()['listAnswers'] == 0
     first = page(api, 0, 50, path)

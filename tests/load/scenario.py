@@ -251,8 +251,8 @@ class LoadRun:
         source = None
         started = time.monotonic()
         if self.event_source:
-            source = EventSource(installed_event_source(), dict(_connection_vars_args(main), interval=self.interval,
-                                                                 workload_id=inventory['examples']['workloadWith100Pods']))
+            arguments = dict(_connection_vars_args(main), interval=self.interval, workload_id=inventory['examples']['workloadWith100Pods'])
+            source = EventSource(installed_event_source(), arguments)
         processes = []
         for number, plan in enumerate(plans):
             results_path = os.path.join(workdir, 'gate-%d.json' % number)

@@ -1,6 +1,7 @@
 """Command-line options of tests/simulator/runai_sim.py."""
 
 import argparse
+import math
 
 from .timefmt import now_ms, parse_iso8601_ms
 
@@ -38,7 +39,7 @@ def _positive_number(text):
         value = float(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError('not a number: %r' % text) from exc
-    if not value > 0 or value == float('inf'):
+    if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError('must be a number > 0')
     return value
 
