@@ -10,6 +10,10 @@ __metaclass__ = type
 import asyncio
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -267,3 +271,42 @@ def test_a_control_plane_that_never_answers_is_an_error_after_one_timeout_not_af
     error = running.events[-1]
     assert error == {'type': 'ERROR', 'observed_at': error['observed_at'], 'message': (
         'Run:ai answered nothing for more than 1 seconds (the timeout, and 2 more) during a poll of the pods; the poll was given up')}
+
+
+CANCEL_PROBE = """
+import asyncio, json, runpy, sys
+source = runpy.run_path(sys.argv[1])
+
+class Queue:
+    async def put(self, event):
+        print(event['type'], flush=True)
+
+asyncio.run(source['main'](Queue(), json.loads(sys.argv[2])))
+"""
+
+
+def test_ctrl_c_ends_the_source_process_while_slow_pages_are_in_flight(source_path, sim):
+    """Pages 2 and 3 of a 1,200-pod workload take two minutes (the pager's workers fetch them); Ctrl-C must not wait."""
+    workload_id = sim.add_workload(pods=1200, k8s_phase='Running')['workload']['id']
+    path = '/api/v1/workloads/%s/pods' % workload_id
+    sim.add_fault(delay_ms=120000, path=path + '$', query='offset=[1-9]', count=1000)
+    arguments = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret, workload_id=workload_id)
+    env = dict((name, value) for name, value in os.environ.items() if name not in ('PYTHONPATH',))
+    probe = subprocess.Popen([sys.executable, '-c', CANCEL_PROBE, source_path, json.dumps(arguments)], env=env,  # pylint: disable=consider-using-with
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while 1000 - sim.faults()[0]['remaining'] < 2:  # two slow pages taken by the simulator, not answered
+            assert time.monotonic() < deadline and probe.poll() is None, probe.communicate(timeout=5)
+            time.sleep(0.1)
+        probe.send_signal(signal.SIGINT)
+        probe.wait(60)
+        slow_pages_answered = [request for request in sim.requests() if request['path'] == path and 'offset=0' not in request['query']]
+    finally:
+        if probe.poll() is None:
+            probe.kill()
+        sim.clear_faults()
+    output, errors = probe.communicate(timeout=10)
+    assert slow_pages_answered == [], 'the process waited for the slow pages'
+    assert output.split() == ['ADDED'] * 500  # the first page's events went out before the slow pages came
+    assert 'Traceback' not in errors or 'KeyboardInterrupt' in errors
