@@ -69,6 +69,8 @@ options:
   completed:
     description:
       - V(true) reads only completed pods, V(false) only pods not completed; all pods when not set.
+      - Failed and Succeeded pods have C(completedAt), so V(false) leaves every Failed pod out. With the
+        module's C(fail_condition) that could match a Failed or Succeeded pod, V(false) fails before any request.
     type: bool
   deleted:
     description:
@@ -79,6 +81,7 @@ options:
     description:
       - Stop after this many pods (1 or more); all pods when not set.
       - No request ever asks for pods past this number.
+      - A gate judges its whole scope, so the module's C(pod_condition) and C(fail_condition) fail with it.
     type: int
   page_size:
     description:
@@ -90,12 +93,16 @@ options:
       - Keep only these top-level fields of each pod (camelCase, as the API spells them, for example
         V(name), V(k8sPhase), V(nodeName)). All fields when not set.
       - The summary is computed from the whole pods before they are trimmed.
+      - Each name is checked before any request; one that is not a pod field (V(k8sphase)) fails with a hint.
     type: list
     elements: str
   query:
     description:
       - A JMESPath expression evaluated on the result object (keys C(pods), C(count) and C(summary),
-        with C(pods) as they are returned, trimmed to O(fields)). It is checked before any request.
+        with C(pods) as they are returned, trimmed to O(fields)). It is checked before any request. A pod field the
+        pods do not have or that O(fields) removed, a key C(summary) does not have (its C(by_phase) always names the
+        five phases C(Pending), C(Running), C(Succeeded), C(Failed), C(Unknown), 0 where none), a phase compared
+        with a value that is not one of those five, and an unknown function fail with a hint.
       - An expression that does not read C(pods), such as V(summary.by_phase.Failed), V(count) or
         V(summary.total > `100`), lets a read that returns no pods (the lookup with O(query), the module with
         C(return_pods=false)) summarise each page and drop it, so that its memory stays flat however many pods

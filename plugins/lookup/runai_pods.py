@@ -35,11 +35,15 @@ options:
     required: false
 notes:
   - The lookup is not a gate. An empty scope (a mistyped node pool, a cluster id of another tenant) gives
-    an empty list, so C(query(...) | length == 0) holds by accident there. Gate with
+    an empty list, so a test that the list it returns is empty (C(length == 0)) holds by accident there. Gate with
     M(runai.platform.runai_pods_info) and its O(runai.platform.runai_pods_info#module:pod_condition) or
     O(runai.platform.runai_pods_info#module:fail_condition), which fail on an empty scope.
-  - Use C(query()) or C(lookup(..., wantlist=true)) wherever a list is meant; C(lookup()) joins a list of
-    several items into one comma-separated string.
+  - Call it with the C(query) function, or C(lookup) with C(wantlist=true), wherever a list is meant; C(lookup)
+    alone joins a list of several items into one comma-separated string.
+  - Every O(query) is checked before any request against what it sees (the pods, trimmed to O(fields), C(count)
+    and C(summary)). A pod field the pods do not have or that O(fields) removed, a C(summary) key that does not
+    exist (C(summary.by_phase.failed)) and a phase that does not exist (C(pods[?k8sPhase=='Faild'])) fail with a
+    hint, as a misspelt O(fields) name does.
   - O(query) and O(count_only) together fail; so does a term that is not a valid filter, named by its
     position and text, and so does a keyword that is not an option (a mistyped C(node_pool=) must never
     widen the scope to every pod of the tenant).
@@ -100,6 +104,7 @@ from ansible_collections.runai.platform.plugins.module_utils._connection import 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
 from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_read_options
 from ansible_collections.runai.platform.plugins.module_utils._pods import POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query
 
 OPTION_NAMES = tuple(CONNECTION_ARGUMENT_SPEC) + tuple(POD_QUERY_ARGUMENT_SPEC)
@@ -122,6 +127,8 @@ class LookupModule(LookupBase):
             client = client_from_options(options.get, self._credential_levels(kwargs, connection_variables), LOOKUP_SOURCES,
                                          user_agent_extra='ansible-core/%s' % ANSIBLE_CORE_VERSION)
             pod_query = read_pod_query(options.get, extra_filters=terms, filter_label=_term_label)
+            # fields and query checked against what the query sees, before any request (SPEC 3a).
+            check_read_options(options.get, count_only=pod_query.count_only)
             # With a query only its value is returned: the pods are held only if the query reads them.
             result = fetch_pod_result(client, pod_query, return_pods=pod_query.query is None)
         except RunaiError as exc:

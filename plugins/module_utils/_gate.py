@@ -21,7 +21,8 @@ import re
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true, item_evaluator
-from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_pod_expression
+from ansible_collections.runai.platform.plugins.module_utils._pod_fields import (
+    check_pod_expression, check_read_options, check_scope, check_whole_scope)
 
 DEFAULT_MAX_OFFENDERS = 20
 MAX_OFFENDERS = 1000
@@ -68,7 +69,11 @@ class Gate:
 
 
 def read_gate(get, count_only=False, legacy=False):
-    """The Gate the options ask for (inactive without gate options); RunaiError naming the option, before any request."""
+    """The Gate the options ask for (inactive without gate options); RunaiError naming the option, before any request.
+
+    Every expression of a pod read is checked here against what it can see (_pod_fields): the gate
+    conditions against a pod and the scope options, `query` and `wait_for` against the result.
+    """
     min_pods, max_offenders = get('min_pods'), get('max_offenders')
     if min_pods is not None and (isinstance(min_pods, bool) or not isinstance(min_pods, int) or min_pods < 0):
         raise RunaiError('min_pods must be an integer 0 or more, got %s' % shown(min_pods))
@@ -84,6 +89,9 @@ def read_gate(get, count_only=False, legacy=False):
             raise RunaiError('%s does not apply to count_only (it is evaluated on each pod, and count_only reads no pods)' % name)
         conditions[name] = compile_expression(name, get(name))
         check_pod_expression(name, conditions[name], legacy)
+        check_whole_scope(name, get)
+        check_scope(name, conditions[name], get)
+    check_read_options(get, legacy, count_only)
     if conditions and min_pods is None:
         # An empty scope (a mistyped node pool, a workload not created yet) must never pass a per-pod gate.
         min_pods = 1

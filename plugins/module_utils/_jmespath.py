@@ -21,14 +21,40 @@ except ImportError as exc:  # pragma: no cover - reported by the plugins through
     JMESPATH_IMPORT_ERROR = exc
 
 
+# Deeper nesting is refused: jmespath parses and evaluates recursively, and Python's stack is finite.
+MAX_DEPTH = 100
+
+
 def compile_expression(option, expression):
     """The compiled expression; RunaiError naming the option and the expression if it does not parse."""
     if not isinstance(expression, str) or not expression.strip():
         raise RunaiError('%s must be a JMESPath expression, got %s' % (option, shown(expression)))
     try:
-        return jmespath.compile(expression)
+        compiled = jmespath.compile(expression)
     except jmespath.exceptions.JMESPathError as exc:
         raise RunaiError('%s %s is not a valid JMESPath expression: %s' % (option, shown(expression), _reason(exc)))
+    except RecursionError:
+        # jmespath parses recursively: `((((...))))` or `!!!!...a` a few hundred deep exhausts Python's stack.
+        raise RunaiError(_too_deep(option, expression))
+    if _depth(compiled.parsed) > MAX_DEPTH:
+        # Refused here, before any request: evaluating it (and walking it) is recursive too.
+        raise RunaiError(_too_deep(option, expression))
+    return compiled
+
+
+def _too_deep(option, expression):
+    return '%s is nested more than %d levels deep, which this collection does not evaluate: %s' % (option, MAX_DEPTH, shown(expression))
+
+
+def _depth(parsed):
+    """How deep the parsed tree is, measured without recursion, so that the measure cannot overflow the stack itself."""
+    deepest, stack = 0, [(parsed, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in node.get('children') or () if isinstance(child, dict))
+    return deepest
 
 
 def _reason(exc):

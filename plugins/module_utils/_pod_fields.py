@@ -4,11 +4,16 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""The fields a Run:ai pod has, and the pod fields a gate expression reads, so that a typo fails at once.
+"""What each expression a user writes can see, checked before any request (SPEC 3a).
 
-A per-pod condition that reads a field no pod has is null for every pod: `k8sPhse=='Failed'` or
-`status=='Failed'` (pods have k8sPhase, not status) would never match, and a fail_condition that never
-matches is a gate that passes by accident. Pure functions over jmespath's parsed tree, no I/O.
+An expression that reads something that is never there is null, and a null is false: `k8sPhse=='Failed'`
+as a fail_condition, `summary.by_phase.failed` in an assert, `pods[?k8sPhase=='Faild']` in a wait all
+pass by accident. One walk over jmespath's parsed tree follows the shape of what the expression is
+evaluated on (the result with its pods, count and summary; or one pod) and refuses, naming the option:
+a key that shape does not have (a pod field, a summary key, a field that `fields` removed), and a
+string compared with the phase that is not one of its closed set of values. A second, three-valued
+walk refuses a per-pod condition that the scope options make impossible (`completed: false` with
+`k8sPhase=='Failed'`). Pure functions, no I/O.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,8 +21,13 @@ __metaclass__ = type
 
 import difflib
 
+try:
+    from jmespath import functions as jmespath_functions
+except ImportError:  # pragma: no cover - reported by the plugins through missing_required_lib
+    jmespath_functions = None
+
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
-from ansible_collections.runai.platform.plugins.module_utils._jmespath import keys_read
+from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, keys_read
 
 # The properties of the API's pod schemas (control plane 2.24: PodSyncFields, PodComputedFields,
 # PodVerbosityFields; the deprecated path's Pod from 2.20).
@@ -30,8 +40,13 @@ LEGACY_POD_FIELDS = frozenset((
     'clusterUuid', 'completed', 'created', 'dynamicData', 'existsInCluster', 'imageName', 'jobId', 'lastUpdated', 'namespace',
     'nodeId', 'nodePool', 'phase', 'podGroupId', 'podId', 'podName', 'resourceAllocation', 'resourceRequest', 'started', 'status'))
 
-# Kubernetes phases as Run:ai reports them (the API's k8sPhase is a free string, in practice these).
+# Kubernetes phases: a closed set (SPEC 3a), also the values of the legacy pod's `phase`.
 PHASES = ('Pending', 'Running', 'Succeeded', 'Failed', 'Unknown')
+# The legacy pod's `status` is the pod's status as kubectl shows it: open-ended, but a failed pod's is
+# `Error` and a succeeded one's `Completed`, never the phase names. These are the values it is checked near.
+LEGACY_STATUSES = ('Pending', 'Running', 'Completed', 'Error', 'Unknown', 'ContainerCreating', 'CrashLoopBackOff', 'Terminating',
+                   'OOMKilled', 'ImagePullBackOff', 'ErrImagePull', 'Evicted', 'Init:Error', 'Init:CrashLoopBackOff')
+_STATUS_OF_PHASE = {'Failed': 'Error', 'Succeeded': 'Completed'}
 
 
 def pod_fields_read(compiled):
@@ -39,67 +54,457 @@ def pod_fields_read(compiled):
     return keys_read(compiled)[0]
 
 
-def phases_compared(parsed, phase_field):
-    """The strings an expression compares the phase field with (==, !=, or contains() of a list)."""
-    compared = []
-    nodes = [parsed]
-    while nodes:
-        node = nodes.pop()
-        if not isinstance(node, dict):
-            continue
-        children = node.get('children') or []
-        nodes.extend(children)
-        reads_phase = any(child.get('type') == 'field' and child.get('value') == phase_field for child in children if isinstance(child, dict))
-        if not reads_phase or node.get('type') not in ('comparator', 'function_expression'):
-            continue
-        for child in children:
-            if not isinstance(child, dict):
-                continue
-            values = [child.get('value')] if child.get('type') == 'literal' else [
-                item.get('value') for item in child.get('children') or [] if isinstance(item, dict) and item.get('type') == 'literal']
-            if child.get('type') == 'literal' and isinstance(child.get('value'), list):
-                values = child['value']
-            compared.extend(value for value in values if isinstance(value, str))
-    return compared
+# -- shapes: what a value is known to be ----------------------------------------------------------
+
+class _Any:
+    """Nothing known: every read is allowed."""
 
 
-def check_phases(option, compiled, legacy=False):
-    """RunaiError when the expression compares the phase with a known phase spelled in another case ('failed')."""
-    for value in phases_compared(compiled.parsed, 'phase' if legacy else 'k8sPhase'):
-        spelled = [phase for phase in PHASES if phase.lower() == value.lower()]
-        if spelled and value not in PHASES:
-            raise RunaiError("%s %s compares the phase with %s, which it never is: phases are %s (did you mean '%s'?)" % (
-                option, shown(compiled.expression), shown(value), ', '.join(PHASES), spelled[0]))
+ANY = _Any()
+
+
+class _Object:
+    """A dict with known keys. `where` names it in messages (`summary.by_phase`, `each pod`)."""
+
+    def __init__(self, where, keys, pod=False, legacy=False, removed=(), kept=None, closed_reason=None):
+        self.where = where
+        self.keys = keys
+        self.pod = pod
+        self.legacy = legacy
+        self.removed = frozenset(removed)
+        self.kept = kept
+        # Set for a dict that is always empty: why (count_only reads no pods).
+        self.closed_reason = closed_reason
+
+
+class _Map:
+    """A dict whose keys are data (by_node): any key may be there."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class _List:
+    def __init__(self, item, where=None, empty_reason=None):
+        self.item = item
+        self.where = where
+        self.empty_reason = empty_reason
+
+
+class _Values:
+    """A string with a closed (or, for the legacy status, a checked) set of values: the phase."""
+
+    def __init__(self, field, legacy):
+        self.field = field
+        self.legacy = legacy
+
+
+class _Literal:
+    def __init__(self, value):
+        self.value = value
+
+
+def pod_shape(legacy=False, fields=None):
+    """One pod as an expression sees it: every field, or those `fields` keeps."""
+    known = LEGACY_POD_FIELDS if legacy else POD_FIELDS
+    keys = dict((name, ANY) for name in known)
+    keys['phase' if legacy else 'k8sPhase'] = _Values('phase' if legacy else 'k8sPhase', legacy)
+    if legacy:
+        keys['status'] = _Values('status', legacy)
+    removed = ()
+    if fields is not None:
+        removed = [name for name in keys if name not in fields]
+        keys = dict((name, shape) for name, shape in keys.items() if name in fields)
+    return _Object('each pod', keys, pod=True, legacy=legacy, removed=removed, kept=fields)
+
+
+def result_shape(legacy=False, fields=None, count_only=False, query=False):
+    """The result `query` sees (pods, count, summary), and `wait_for` (the same, with query_result when query is set)."""
+    no_pods = 'count_only reads no pods' if count_only else None
+    by_phase = dict((phase, ANY) for phase in PHASES)
+    summary = {
+        'total': ANY, 'gpu_allocated': ANY,
+        'by_phase': _Object('summary.by_phase', by_phase, closed_reason=no_pods),
+        'by_node': _Object('summary.by_node', {}, closed_reason=no_pods) if count_only else _Map(ANY),
+        'by_nodepool': _Object('summary.by_nodepool', {}, closed_reason=no_pods) if count_only else _Map(ANY),
+    }
+    keys = {'pods': _List(pod_shape(legacy, fields), 'pods', empty_reason=no_pods), 'count': ANY,
+            'summary': _Object('summary', summary)}
+    if query:
+        keys['query_result'] = ANY
+    return _Object('the result', keys)
+
+
+# -- the checks -----------------------------------------------------------------------------------
+
+def check_expression(option, compiled, shape):
+    """RunaiError naming the option when the expression reads what `shape` never holds, or compares the phase
+    with a value it never has."""
+    _Walk(option, compiled.expression).shape_of(compiled.parsed, shape)
+
+
+def check_read_options(get, legacy=False, count_only=False):
+    """Before any request: `fields`, and `query` and `wait_for` (with wait) against the result they see.
+
+    `query` sees pods, count and summary; `wait_for` also query_result when query is set. Both see the
+    pods trimmed to `fields`, and with count_only no pods and empty maps.
+    """
+    fields = get('fields')
+    check_fields(fields, legacy)
+    query = get('query')
+    if query is not None:
+        check_expression('query', compile_expression('query', query), result_shape(legacy, fields, count_only))
+    if get('wait') and get('wait_for') is not None:
+        shape = result_shape(legacy, fields, count_only, query=query is not None)
+        check_expression('wait_for', compile_expression('wait_for', get('wait_for')), shape)
 
 
 def check_pod_expression(option, compiled, legacy=False):
     """RunaiError naming the option when a per-pod expression could never be true: a field no pod has, a misspelt phase."""
-    check_pod_fields(option, compiled, legacy)
-    check_phases(option, compiled, legacy)
+    check_expression(option, compiled, pod_shape(legacy))
 
 
-def check_pod_fields(option, compiled, legacy=False):
-    """RunaiError naming the option when its expression reads a field that a pod of this shape does not have.
-
-    A field the API may add later can still be read as `@.fieldName`, which this check leaves alone.
-    """
+def check_fields(fields, legacy=False):
+    """RunaiError naming `fields` and the name when one is not a pod field (it would be dropped from every pod silently)."""
     known = LEGACY_POD_FIELDS if legacy else POD_FIELDS
-    # A bare `null` is a field lookup too, but one that is null on every pod, which is what its writer meant.
-    unknown = sorted(field for field in pod_fields_read(compiled) if field not in known and field != 'null')
-    if not unknown:
+    for name in fields or ():
+        if name not in known:
+            hint = _close(name, known)
+            raise RunaiError('fields item %s is not a field of %s pods, so every pod would lose it%s; %s pod fields: %s' % (
+                shown(name), 'legacy' if legacy else 'Run:ai', ' (did you mean %s?)' % hint if hint else '',
+                'legacy' if legacy else 'Run:ai', ', '.join(sorted(known))))
+
+
+def _close(word, candidates):
+    """The candidate `word` was probably meant to be: the same but for case or spaces, else a close spelling."""
+    for candidate in sorted(candidates):
+        if candidate.lower() == word.strip().lower():
+            return candidate
+    close = difflib.get_close_matches(word.lower(), dict((c.lower(), c) for c in candidates), n=1, cutoff=0.6)
+    return dict((c.lower(), c) for c in candidates)[close[0]] if close else None
+
+
+def _known_functions():
+    # jmespath knows its functions only when one is called, after every request was made.
+    table = getattr(getattr(jmespath_functions, 'Functions', None), 'FUNCTION_TABLE', None)
+    return frozenset(table) if isinstance(table, dict) else frozenset()
+
+
+_LIST_RESULTS = ('sort_by', 'sort', 'reverse')
+_ITEM_RESULTS = ('max_by', 'min_by')
+
+
+class _Walk:
+    """Follows the shape of the data through the parsed tree; raises at the first read that is never there."""
+
+    def __init__(self, option, expression):
+        self.option = option
+        self.expression = expression
+
+    def fail(self, text):
+        raise RunaiError('%s %s %s' % (self.option, shown(self.expression), text))
+
+    def shape_of(self, node, here, after_current=False):
+        kind = node.get('type')
+        children = node.get('children') or []
+        if kind == 'field':
+            return self.field(node.get('value'), here, after_current)
+        if kind in ('current', 'identity'):
+            return here
+        if kind == 'literal':
+            return _Literal(node.get('value'))
+        if kind == 'subexpression':
+            # `a.b.c` is one node with three children, each evaluated on the value of the one before.
+            shape = self.shape_of(children[0], here)
+            for before, child in zip(children, children[1:]):
+                shape = self.shape_of(child, shape, after_current=before.get('type') == 'current')
+            return shape
+        if kind == 'index_expression':
+            left = self.shape_of(children[0], here)
+            if children[1].get('type') == 'slice':
+                return left
+            return left.item if isinstance(left, _List) else ANY
+        if kind in ('projection', 'filter_projection'):
+            return self.projection(kind, children, here)
+        if kind == 'value_projection':
+            left = self.shape_of(children[0], here)
+            values = list(left.keys.values()) if isinstance(left, _Object) else [left.value] if isinstance(left, _Map) else [ANY]
+            for value in values:
+                self.shape_of(children[1], value)
+            return _List(ANY)
+        if kind == 'flatten':
+            left = self.shape_of(children[0], here)
+            return left if isinstance(left, _List) else ANY
+        if kind == 'pipe':
+            return self.shape_of(children[1], self.shape_of(children[0], here))
+        if kind == 'comparator':
+            sides = [self.shape_of(child, here) for child in children]
+            if node.get('value') in ('eq', 'ne'):
+                self.compared(sides[0], sides[1])
+                self.compared(sides[1], sides[0])
+            return ANY
+        if kind == 'function_expression':
+            return self.function(node.get('value'), children, here)
+        if kind == 'multi_select_list':
+            items = [self.shape_of(child, here) for child in children]
+            if items and all(isinstance(item, _Literal) for item in items):
+                return _Literal([item.value for item in items])
+            return _List(ANY)
+        if kind == 'multi_select_dict':
+            keys = dict((pair.get('value'), self.shape_of(pair['children'][0], here)) for pair in children)
+            return _Object(None, keys)
+        for child in children:
+            if isinstance(child, dict):
+                self.shape_of(child, here)
+        return ANY
+
+    def projection(self, kind, children, here):
+        left = self.shape_of(children[0], here)
+        if not isinstance(left, _List):
+            for child in children[1:]:
+                self.shape_of(child, ANY)
+            return ANY
+        if kind == 'filter_projection':
+            self.shape_of(children[2], left.item)
+        return _List(self.shape_of(children[1], left.item))
+
+    def field(self, name, here, after_current):
+        if isinstance(here, _Map):
+            return here.value
+        if isinstance(here, _List):
+            if here.where:
+                self.fail('reads %s of %s, which is a list, so it is always null; write %s[].%s (or %s[?...]) to read it on each item' % (
+                    name, here.where, here.where, name, here.where))
+            return ANY
+        if not isinstance(here, _Object):
+            return ANY
+        if here.closed_reason:
+            self.fail('reads %s.%s, which is never there: %s, so %s is always empty' % (here.where, name, here.closed_reason, here.where))
+        if name in here.keys:
+            shape = here.keys[name]
+            if isinstance(shape, _List) and shape.empty_reason:
+                self.fail('reads %s, which is always empty: %s' % (name, shape.empty_reason))
+            return shape
+        if here.pod:
+            return self.pod_field(name, here, after_current)
+        hint = ' (did you mean %s?)' % _close(name, here.keys) if _close(name, here.keys) else ''
+        holds = ', '.join(sorted(here.keys, key=_key_order))
+        if here.where is None:
+            self.fail('reads %s of the object it builds, which holds only %s, so it is always null%s' % (name, holds, hint))
+        self.fail('reads %s%s, which is never there, so it is always null%s; %s holds %s' % (
+            '' if here.where == 'the result' else here.where + '.', name, hint, here.where, holds))
+
+    def pod_field(self, name, pod, after_current):
+        if name in pod.removed:
+            self.fail('reads %s of each pod, which fields removed (fields keeps %s); add %s to fields, or judge the pods with '
+                      'pod_condition or fail_condition, which see every field' % (name, ', '.join(pod.kept) or 'nothing', name))
+        # `@.field` reads a field this collection does not know yet; a bare `null` is null on every pod, as meant.
+        if after_current or name == 'null':
+            return ANY
+        known = LEGACY_POD_FIELDS if pod.legacy else POD_FIELDS
+        if name in ('true', 'false'):
+            hint = 'a bare %s is a field name in JMESPath; the literal is written `%s`' % (name, name)
+        elif name == 'status' and not pod.legacy:
+            hint = 'the phase is k8sPhase'
+        elif name.lower() == 'currentnodepool' and not pod.legacy:
+            hint = 'the pod field is currentNodePool, with a capital P'
+        else:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            hint = 'did you mean %s?' % close[0] if close else 'pod fields: %s' % ', '.join(sorted(known))
+        self.fail('reads %s, which %s pods do not have, so it would be null for every pod (%s); '
+                  'write @.%s to read a field this collection does not know yet' % (name, 'legacy' if pod.legacy else 'Run:ai', hint, name))
+
+    def function(self, name, children, here):
+        known = _known_functions()
+        if known and name not in known:
+            hint = _close(name, known)
+            self.fail('calls %s(), which JMESPath does not have%s; its functions: %s' % (
+                name, ' (did you mean %s()?)' % hint if hint else '', ', '.join(sorted(known))))
+        arguments = [None if child.get('type') == 'expref' else self.shape_of(child, here) for child in children]
+        items = next((argument.item for argument in arguments if isinstance(argument, _List)), ANY)
+        shapes = [self.shape_of(child['children'][0], items) if child.get('type') == 'expref' else argument
+                  for child, argument in zip(children, arguments)]
+        if name == 'contains' and len(shapes) == 2:
+            if isinstance(shapes[0], _List) and isinstance(shapes[0].item, _Values):
+                self.compared(shapes[0].item, shapes[1])
+            elif isinstance(shapes[0], _Literal) and isinstance(shapes[0].value, list):
+                for value in shapes[0].value:
+                    self.compared(shapes[1], _Literal(value))
+            elif isinstance(shapes[0], _Values) and isinstance(shapes[1], _Literal):
+                self.substring(shapes[0], shapes[1].value, 'contains')
+        if name in ('starts_with', 'ends_with') and len(shapes) == 2 and isinstance(shapes[0], _Values) and isinstance(shapes[1], _Literal):
+            self.substring(shapes[0], shapes[1].value, name)
+        if name in _LIST_RESULTS and shapes and isinstance(shapes[0], _List):
+            return shapes[0]
+        if name in _ITEM_RESULTS and shapes:
+            return items
+        if name == 'map' and len(shapes) == 2:
+            return _List(shapes[0])
+        return ANY
+
+    def compared(self, side, other):
+        """A phase compared (==, !=, contains) with a literal it never equals."""
+        if not isinstance(side, _Values) or not isinstance(other, _Literal) or other.value is None:
+            return
+        value = other.value
+        if side.field == 'status':
+            return self.status_compared(value)
+        if value in PHASES:
+            return
+        hint = _close(value, PHASES) if isinstance(value, str) else None
+        if value == 'Evicted':
+            hint = "Evicted is a reason, never a phase: an evicted pod's phase is 'Failed'"
+        elif hint:
+            hint = "did you mean '%s'?" % hint
+        self.fail('compares the phase with %s, which it never is: phases are %s%s' % (
+            shown(value), ', '.join(PHASES), ' (%s)' % hint if hint else ''))
+
+    def status_compared(self, value):
+        if value in _STATUS_OF_PHASE:
+            self.fail("compares the legacy status with %s, which it never is: a legacy pod's status is %s when its phase is %s "
+                      "(write status=='%s' or phase=='%s')" % (
+                          shown(value), shown(_STATUS_OF_PHASE[value]), value, _STATUS_OF_PHASE[value], value))
+        if not isinstance(value, str):
+            self.fail('compares the legacy status with %s, which it never is: the status is a string' % shown(value))
+        if value in LEGACY_STATUSES:
+            return
+        hint = _close(value, LEGACY_STATUSES)
+        if hint and (hint.lower() == value.strip().lower() or difflib.SequenceMatcher(None, hint.lower(), value.lower()).ratio() >= 0.8):
+            self.fail("compares the legacy status with %s, which it never is (did you mean '%s'?); statuses include %s" % (
+                shown(value), hint, ', '.join(LEGACY_STATUSES)))
+
+    def substring(self, side, value, function):
+        values = LEGACY_STATUSES if side.field == 'status' else PHASES
+        test = {'contains': lambda phase: value in phase, 'starts_with': lambda phase: phase.startswith(value),
+                'ends_with': lambda phase: phase.endswith(value)}[function]
+        if side.field != 'status' and isinstance(value, str) and not any(test(phase) for phase in values):
+            self.fail('looks for %s in the phase with %s(), which no phase matches: phases are %s' % (
+                shown(value), function, ', '.join(PHASES)))
+
+
+def _key_order(key):
+    return (PHASES.index(key), key) if key in PHASES else (len(PHASES), key)
+
+
+# -- scope options against the conditions ---------------------------------------------------------
+
+_NOT_NULL = object()
+_LIVE_PHASES = frozenset(('Pending', 'Running', 'Unknown'))
+_COMPLETED_PHASES = frozenset(('Succeeded', 'Failed'))
+_BOTH = frozenset((True, False))
+
+# option, value -> (what a pod in that scope is known to hold, how the message says which pods it keeps)
+_SCOPE_FACTS = {
+    ('completed', False): ({'k8sPhase': _LIVE_PHASES, 'completedAt': frozenset((None,))},
+                           'Pending, Running and Unknown pods (Failed and Succeeded pods have completedAt)'),
+    ('completed', True): ({'k8sPhase': _COMPLETED_PHASES, 'completedAt': frozenset((_NOT_NULL,))},
+                          'Failed and Succeeded pods (those with completedAt)'),
+    ('deleted', True): ({'deletedAt': frozenset((_NOT_NULL,))}, 'deleted pods (those with deletedAt)'),
+    ('deleted', False): ({'deletedAt': frozenset((None,))}, 'live pods, without deletedAt'),
+}
+
+
+def check_scope(option, compiled, get):
+    """RunaiError naming both options when a scope option leaves out every pod the condition could be true for."""
+    if get('legacy_endpoint'):
         return
-    field = unknown[0]
-    close = difflib.get_close_matches(field, sorted(known), n=1, cutoff=0.6)
-    if field in ('true', 'false'):
-        hint = 'a bare %s is a field name in JMESPath; the literal is written `%s`' % (field, field)
-    elif field == 'status' and not legacy:
-        hint = 'the phase is k8sPhase'
-    elif field.lower() == 'currentnodepool' and not legacy:
-        hint = 'the pod field is currentNodePool, with a capital P'
-    elif close:
-        hint = 'did you mean %s?' % close[0]
-    else:
-        hint = 'pod fields: %s' % ', '.join(sorted(known))
-    raise RunaiError('%s %s reads %s, which %s pods do not have, so it would be null for every pod (%s); '
-                     'write @.%s to read a field this collection does not know yet' % (
-                         option, shown(compiled.expression), field, 'legacy' if legacy else 'Run:ai', hint, field))
+    everything = {'k8sPhase': frozenset(PHASES)}
+    # A pod_condition never true fails every read, which is no accident to fear; a fail_condition never true passes them all.
+    if option == 'fail_condition' and True not in _truths(compiled.parsed, everything):
+        raise RunaiError('%s %s can never be true for any pod: it asks for phases no pod has at once' % (option, shown(compiled.expression)))
+    for name in ('completed', 'deleted'):
+        value = get(name)
+        if value is None:
+            continue
+        facts, kept = _SCOPE_FACTS[(name, bool(value))]
+        if option == 'fail_condition' and name == 'completed' and not value:
+            # Failed pods have completedAt: completed: false hides every pod a failure gate is most likely looking for.
+            hidden = dict(everything, **_SCOPE_FACTS[('completed', True)][0])
+            if True in _truths(compiled.parsed, hidden):
+                raise RunaiError('%s %s can match Failed or Succeeded pods, and completed: false leaves those out (they have '
+                                 'completedAt), so the gate would never see them; remove completed' % (option, shown(compiled.expression)))
+        if True not in _truths(compiled.parsed, dict(everything, **facts)):
+            advice = 'set deleted: true to judge deleted pods' if name == 'deleted' and not value else 'remove %s or change it' % name
+            raise RunaiError('%s %s can never be true with %s: %s, which keeps only %s; %s' % (
+                option, shown(compiled.expression), name, 'true' if value else 'false', kept, advice))
+
+
+def check_whole_scope(option, get):
+    """A per-pod gate judges its whole scope: max_pods or offset would make it judge part of it."""
+    for name, what in (('max_pods', 'stop after the first %s pods'), ('offset', 'skip the first %s pods')):
+        value = get(name)
+        if value and not isinstance(value, bool):
+            raise RunaiError('%s judges every pod in scope, and %s %s would %s, so the gate could pass on the pods it never saw; '
+                             'remove %s (return_pods: false keeps a large result small)' % (option, name, value, what % value, name))
+
+
+def _values(node, facts):
+    """The values a field or literal may have on a pod of the scope, or None when not known."""
+    kind = node.get('type')
+    if kind == 'subexpression' and node['children'][0].get('type') == 'current':
+        node, kind = node['children'][1], node['children'][1].get('type')
+    if kind == 'field':
+        # A bare `null` is a field lookup that is null on every pod, as its writer meant.
+        return frozenset((None,)) if node.get('value') == 'null' else facts.get(node.get('value'))
+    if kind == 'literal':
+        value = node.get('value')
+        return frozenset((value,)) if isinstance(value, (str, int, float, bool, type(None))) else None
+    return None
+
+
+def _equal(left, right):
+    if left is _NOT_NULL or right is _NOT_NULL:
+        return False if left is None or right is None else None
+    return left == right
+
+
+def _truths(node, facts):
+    """The truth values the condition may take on a pod with these facts (field -> possible values): a subset of {True, False}.
+
+    Each combination of the facts' values is tried on its own, so that `k8sPhase=='Failed' && k8sPhase=='Running'`
+    is known to be false: evaluated on the set of phases at once, each half alone could be true.
+    """
+    names = sorted(facts)
+    combinations = [{}]
+    for name in names:
+        combinations = [dict(combination, **{name: frozenset((value,))}) for combination in combinations for value in facts[name]]
+    truths = set()
+    for combination in combinations:
+        truths |= _truths_of(node, combination)
+    return frozenset(truths)
+
+
+def _truths_of(node, facts):
+    kind = node.get('type')
+    children = node.get('children') or []
+    if kind == 'comparator' and node.get('value') in ('eq', 'ne'):
+        left, right = _values(children[0], facts), _values(children[1], facts)
+        if left is None or right is None:
+            return _BOTH
+        outcomes = set(_equal(a, b) for a in left for b in right)
+        if None in outcomes:
+            return _BOTH
+        return frozenset(outcome if node.get('value') == 'eq' else not outcome for outcome in outcomes)
+    if kind == 'and_expression':
+        left = _truths_of(children[0], facts)
+        return frozenset(([False] if False in left else []) + (list(_truths_of(children[1], facts)) if True in left else []))
+    if kind == 'or_expression':
+        left = _truths_of(children[0], facts)
+        return frozenset(([True] if True in left else []) + (list(_truths_of(children[1], facts)) if False in left else []))
+    if kind == 'not_expression':
+        return frozenset(not truth for truth in _truths_of(children[0], facts))
+    if kind == 'function_expression' and node.get('value') == 'contains' and len(children) == 2:
+        listed, value = children[0], _values(children[1], facts)
+        if listed.get('type') == 'multi_select_list' and all(child.get('type') == 'literal' for child in listed['children']):
+            options = [child.get('value') for child in listed['children']]
+        elif listed.get('type') == 'literal' and isinstance(listed.get('value'), list):
+            options = listed['value']
+        else:
+            return _BOTH
+        if value is None or _NOT_NULL in value:
+            return _BOTH
+        return frozenset(candidate in options for candidate in value)
+    values = _values(node, facts) if kind in ('field', 'subexpression', 'literal') else None
+    if values is None:
+        return _BOTH
+    return frozenset(True if value is _NOT_NULL else bool(value) or value == 0 and not isinstance(value, bool) for value in values)

@@ -21,6 +21,7 @@ from ansible_collections.runai.platform.plugins.module_utils._answers import che
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, reads_key
+from ansible_collections.runai.platform.plugins.module_utils._pod_fields import PHASES
 
 LIST_PATH = '/api/v1/workloads/pods'
 COUNT_PATH = '/api/v1/workloads/pods/count'
@@ -318,7 +319,7 @@ def scope_not_created(pod_query, error):
 
 def empty_pod_result(pod_query):
     """The result of a read that found no pod (a workload not created yet, while waiting for it)."""
-    result = {'pods': [], 'count': 0, 'summary': empty_summary(0)}
+    result = {'pods': [], 'count': 0, 'summary': Summary(pod_query.legacy).result()}
     if pod_query.query is not None:
         result['query_result'] = query_result(pod_query, result)
     return result
@@ -369,7 +370,10 @@ class Summary:
 
     def result(self):
         # Fractional GPUs add up with float noise (866.8999999999999); no allocation is finer than a thousandth.
-        return {'total': self.total, 'by_phase': dict(self.by_phase), 'by_node': dict(self.by_node),
+        # Every phase is named, 0 where none, so that `summary.by_phase.Pending == `0`` can be true.
+        by_phase = dict.fromkeys(PHASES, 0)
+        by_phase.update(self.by_phase)
+        return {'total': self.total, 'by_phase': by_phase, 'by_node': dict(self.by_node),
                 'by_nodepool': dict(self.by_nodepool), 'gpu_allocated': round(float(self.gpu_allocated), 3)}
 
 

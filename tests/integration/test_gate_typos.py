@@ -20,7 +20,7 @@ def test_misspelt_fields_and_phases_in_gate_conditions_fail_before_any_request(s
         {'name': 'status', MODULE: dict(conn, fail_condition="status=='Failed'", return_pods=False)},
         {'name': 'phase case', MODULE: dict(conn, fail_condition="k8sPhase=='failed'", return_pods=False)},
         {'name': 'legacy field', MODULE: dict(conn, cluster_id=CLUSTER, legacy_endpoint=True, pod_condition="k8sPhase=='Running'")},
-        {'name': 'forward compatible', MODULE: dict(conn, fail_condition="@.brandNewField=='x'", return_pods=False, max_pods=20)},
+        {'name': 'forward compatible', MODULE: dict(conn, fail_condition="@.brandNewField=='x'", return_pods=False)},
     ])
     assert run['field typo']['msg'] == (
         "fail_condition \"k8sPhse=='Failed'\" reads k8sPhse, which Run:ai pods do not have, so it would be null for every pod "

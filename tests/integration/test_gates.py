@@ -79,7 +79,7 @@ def test_a_pod_condition_fails_naming_its_offenders(world):
     assert [offender['name'] for offender in gate['offenders']] == ['gate-train-0', 'gate-train-2']
     assert all(set(offender) == OFFENDER_KEYS and offender['violates'] == 'pod_condition' for offender in gate['offenders'])
     assert gate['offenders'][0]['id'] == pods[0]['id'] and gate['offenders'][0]['requestedNodePools'] == pods[0]['requestedNodePools']
-    assert result['count'] == 3 and result['summary']['by_phase'] == {'Pending': 2, 'Running': 1}
+    assert result['count'] == 3 and result['summary']['by_phase'] == {'Pending': 2, 'Running': 1, 'Succeeded': 0, 'Failed': 0, 'Unknown': 0}
 
 
 def test_a_gate_that_holds_says_so(every_pod, sim):

@@ -37,7 +37,7 @@ def test_terms_filters_and_options(sim):
             node, cluster)),
         lookup_task('query', "query('runai.platform.runai_pods', query=\"pods[?k8sPhase=='Failed'].id\", **conn)"),
         lookup_task('scalar', "query('runai.platform.runai_pods', query='count', max_pods=7, **conn)"),
-        lookup_task('null', "query('runai.platform.runai_pods', query='nothing', max_pods=1, **conn)"),
+        lookup_task('null', "query('runai.platform.runai_pods', query='summary.by_node.\"no-such-node\"', max_pods=1, **conn)"),
         lookup_task('count', "query('runai.platform.runai_pods', 'nodeName==%s', count_only=true, **conn)" % node),
     ], play_vars={'conn': conn})
     on_node = [pod['id'] for pod in pods if pod.get('nodeName') == node and pod['clusterId'] == cluster]

@@ -85,12 +85,15 @@ def random_listing(rng):
 
 def random_options(rng, query):
     options = dict(UNSET, page_size=rng.choice([1, 7, 50, 500]), query=query,
-                   max_pods=rng.choice([None, None, 1, 30, 250]), fields=rng.choice([None, ['name', 'k8sPhase']]),
+                   max_pods=rng.choice([None, None, 1, 30, 250]), fields=rng.choice([None, ['name', 'k8sPhase', 'id']]),
                    pod_condition=rng.choice([None, "k8sPhase=='Running' || k8sPhase=='Succeeded'"]),
                    fail_condition=rng.choice([None, "k8sPhase=='Failed'", 'allocatedResources.gpu > `4`']),
                    min_pods=rng.choice([None, 0, 5, 300]), max_offenders=rng.choice([0, 3, 20]))
     if options['min_pods'] is not None and options['max_pods'] is not None and options['min_pods'] > options['max_pods']:
         options['min_pods'] = None
+    if options['pod_condition'] or options['fail_condition']:
+        # A per-pod gate judges its whole scope: max_pods with it is refused (SPEC 3a).
+        options['max_pods'] = None
     return options
 
 
