@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 .PHONY: help venv venv-oldest venv-target venv-eda eda demo test sanity unit integration conformance packaging test-oldest bench docs changelog clean
 
 help:
-	@echo "make demo    start the Run:ai simulator and run the health gate against it"
+	@echo "make demo    start the Run:ai simulator and run the health gate and the inference rollout gate against it"
 	@echo "make test    sanity, unit, integration and simulator conformance tests (newest and oldest ansible-core)"
 	@echo "make bench   performance comparison against the simulator"
 	@echo "make clean   remove virtualenvs and build output"
