@@ -618,6 +618,9 @@ class WatchedClient:
         self.deadline = None
         self.cancelled = threading.Event()
         self.retry_after_until = None
+        # The poll a request belongs to, in the thread that runs it: a request of a poll given up must
+        # neither feed the next poll's deadline nor go on retrying.
+        self._request_of = threading.local()
         client.request = self._request  # every get() goes through it, and a token is obtained inside it
         client.sleep = self._pause
         client.session.hooks['response'].append(self._answered)
@@ -628,18 +631,21 @@ class WatchedClient:
         return self.cancelled
 
     def _request(self, *args, **kwargs):
-        cancelled = self.cancelled
-        return run_abandonable(cancelled, RunaiClient.request, self.client, *args, **kwargs)
+        return run_abandonable(self.cancelled, self._request_for, self.deadline, self.cancelled, args, kwargs)
+
+    def _request_for(self, deadline, cancelled, args, kwargs):
+        self._request_of.deadline, self._request_of.cancelled = deadline, cancelled
+        return RunaiClient.request(self.client, *args, **kwargs)
 
     def _pause(self, seconds):
-        deadline = self.deadline
+        deadline = getattr(self._request_of, 'deadline', None)
         if deadline is not None:
             deadline.pausing(seconds)
-        if self.cancelled.wait(seconds):
+        if getattr(self._request_of, 'cancelled', self.cancelled).wait(seconds):
             raise PollCancelled()
 
     def _answered(self, response, *args, **kwargs):
-        deadline = self.deadline
+        deadline = getattr(self._request_of, 'deadline', None)
         if deadline is not None:
             deadline.answered()
         if response.status_code in (429, 503):
