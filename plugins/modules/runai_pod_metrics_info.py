@@ -228,7 +228,8 @@ stats:
     - Every requested type is present; a type without samples has null values and C(samples=0).
     - Series that carry labels are also summarised per label value under C(by_<label>), with the same five
       figures - C(by_gpu) for the C(*_PER_GPU) types (GPU index to statistics, always present, empty without
-      samples), C(by_percentile) for the C(*_PERCENTILES) types (C(p50), C(p90), C(p99)).
+      samples), C(by_percentile) for the C(*_PERCENTILES) types (C(p50), C(p90), C(p99)). Over several pods, C(by_gpu)
+      groups the series by GPU index on each pod's node; each pod's own figures are in RV(pods[].stats).
     - For the C(*_PERCENTILES) types C(min), C(max), C(avg) and C(last) are null (over p50, p90 and p99
       together they would mean nothing); C(samples) counts every sample, and C(by_percentile) holds the
       figures to gate on.
