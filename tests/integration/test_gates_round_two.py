@@ -232,7 +232,7 @@ def test_the_gate_playbook_refuses_a_threshold_that_is_not_a_number(sim, scope, 
     """Item 8: `| float` made "30%" 0.0, and an idle workload passed the GPU check."""
     code, output = run_gate_playbook(sim, scope, runai_gate_min_gpu_utilization=threshold)
     assert code != 0
-    assert 'runai_gate_min_gpu_utilization must be a number of percent, without the %% sign, got "%s"' % threshold in output
+    assert "runai_gate_min_gpu_utilization must be a number of percent, without the %% sign, got '%s'" % threshold in output
     assert 'Check 1' not in output and api_requests(sim) == []
 
 
