@@ -409,8 +409,11 @@ def check_scope(option, compiled, get):
     if get('legacy_endpoint'):
         return
     everything = {'k8sPhase': frozenset(PHASES)}
-    # A pod_condition never true fails every read, which is no accident to fear; a fail_condition never true passes them all.
-    if option == 'fail_condition' and True not in _truths(compiled.parsed, everything):
+    if True not in _truths(compiled.parsed, everything):
+        # A pod_condition never true fails every read, which is no accident to fear (and no scope option's doing);
+        # a fail_condition never true passes them all.
+        if option == 'pod_condition':
+            return
         raise RunaiError('%s %s can never be true for any pod: it asks for phases no pod has at once' % (option, shown(compiled.expression)))
     for name in ('completed', 'deleted'):
         value = get(name)
