@@ -45,7 +45,7 @@ def check_pods(pods, path, first_item=1, legacy=False, method='GET'):
     that the message can say which item was wrong.
     """
     if not {type(pod) for pod in pods} <= _OBJECT:
-        index = next(index for index, pod in enumerate(pods) if type(pod) is not dict)
+        index = next(index for index, pod in enumerate(pods) if not isinstance(pod, dict))
         raise _pod_error(method, path, 'a pod that is not an object', first_item + index, pods[index])
     phase, node, pool = POD_TEXT_FIELDS[legacy]
     allocation = POD_ALLOCATION_FIELD[legacy]
@@ -118,4 +118,3 @@ def _number_like(value):
 
 def _measurement_error(method, path, what, index, value):
     return protocol_error(method, path, 'with %s (measurement %d: %s)' % (what, index, shown(value)))
-

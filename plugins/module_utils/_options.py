@@ -15,7 +15,7 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
-from ansible.module_utils.basic import AnsibleFallbackNotFound, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, missing_required_lib
 from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -30,19 +30,21 @@ from ansible_collections.runai.platform.plugins.module_utils._jmespath import HA
 REFUSED_ENVIRONMENT = {}
 
 
-def _env(name, convert=None, what=None):
-    if convert is None:
-        return (env_fallback, [ENVIRONMENT[name]])
-    return (_converted_environment, [name, convert, what])
+def _env(name):
+    return (_from_environment, [name])
 
 
-def _converted_environment(name, convert, what):
-    """The option's value from its environment variable, converted; a value that does not convert is
-    recorded in REFUSED_ENVIRONMENT and left out, so that the module can say which variable held it."""
+def _from_environment(name):
+    """The option's value from its environment variable, converted to the option's type where that can fail
+    (CONVERTED); a value that does not convert is recorded in REFUSED_ENVIRONMENT and left out, so that the
+    module can say which variable held it."""
     variable = ENVIRONMENT[name]
     if variable not in os.environ:
         raise AnsibleFallbackNotFound
     text = os.environ[variable]
+    if name not in CONVERTED:
+        return text
+    convert, what = CONVERTED[name]
     try:
         return convert(text)
     except (TypeError, ValueError):
@@ -54,6 +56,9 @@ def _boolean(text):
     return boolean(text, strict=True)
 
 
+# The options whose environment value is converted here (argument specs allow only names as a fallback's arguments).
+CONVERTED = {'validate_certs': (_boolean, 'a boolean'), 'timeout': (float, 'a number of seconds')}
+
 # token, client_id and client_secret have no env_fallback: which way of authenticating wins depends on
 # where each value was set (the task over the environment), which client_for_module() works out.
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -61,9 +66,9 @@ CONNECTION_ARGUMENT_SPEC = dict(
     client_id=dict(type='str'),
     client_secret=dict(type='str', no_log=True),
     token=dict(type='str', no_log=True),
-    validate_certs=dict(type='bool', default=True, fallback=_env('validate_certs', _boolean, 'a boolean')),
+    validate_certs=dict(type='bool', default=True, fallback=_env('validate_certs')),
     ca_path=dict(type='path', fallback=_env('ca_path')),
-    timeout=dict(type='float', default=30.0, fallback=_env('timeout', float, 'a number of seconds')),
+    timeout=dict(type='float', default=30.0, fallback=_env('timeout')),
     retries=dict(type='int', default=3),
 )
 

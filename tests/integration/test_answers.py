@@ -108,8 +108,8 @@ def test_legacy_pods_are_checked_too(server):
 
 
 def measurement(**changes):
-    good = {'type': 'GPU_UTILIZATION', 'labels': None, 'values': [{'value': '85', 'timestamp': '2026-11-27T10:00:00Z'},
-                                                                 {'value': 'NaN', 'timestamp': '2026-11-27T10:01:00Z'}]}
+    samples = [{'value': '85', 'timestamp': '2026-11-27T10:00:00Z'}, {'value': 'NaN', 'timestamp': '2026-11-27T10:01:00Z'}]
+    good = {'type': 'GPU_UTILIZATION', 'labels': None, 'values': samples}
     good.update(changes)
     return dict((key, value) for key, value in good.items() if value != 'drop')
 
