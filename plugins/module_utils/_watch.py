@@ -19,6 +19,7 @@ __metaclass__ = type
 import asyncio
 import datetime
 import difflib
+import itertools
 import logging
 import math
 import os
@@ -375,19 +376,17 @@ class PodTable:
         return index
 
     def unlisted(self):
-        """(pod id, profile number) of each pod known before the current poll and not listed by it; they are forgotten."""
-        left = []
+        """(pod id, profile number) of each pod known before the current poll and not listed by it, one at a time
+        (a scope that emptied may have left tens of thousands); each is forgotten as it is handed on."""
         index = self._marks.find(_KNOWN)
         while index >= 0:
-            value = (self._high[index] << 64) | self._low[index]
-            text = '%032x' % value
-            left.append(('%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:]), self._profile[index]))
+            text = '%032x' % ((self._high[index] << 64) | self._low[index])
             self._marks[index] = _GONE
             self._live -= 1
+            yield '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:]), self._profile[index]
             index = self._marks.find(_KNOWN, index + 1)
         for pod_id in [pod_id for pod_id in self._others if pod_id not in self._others_listed]:
-            left.append((pod_id, self._others.pop(pod_id)))
-        return left
+            yield pod_id, self._others.pop(pod_id)
 
     def ids(self):
         return set(pod_id for pod_id, _number in self.numbers())
@@ -482,10 +481,10 @@ class PodState:
         return self._table.unlisted()
 
     def end(self, observed_at, left=None, completed=None):
-        """The events of the end of a poll: DELETED for each pod that `left` (unlisted() if not given), then INIT_DONE
-        after the first complete poll. `completed` maps the id of a pod that left because it completed to the pod
-        as listed now: its DELETED says `reason: completed` and shows it so, with the `changes` of its watched fields."""
-        events = []
+        """The events of the end of a poll, one at a time: DELETED for each pod that `left` (unlisted() if not given),
+        then INIT_DONE after the first complete poll. `completed` maps the id of a pod that left because it completed
+        to the pod as listed now: its DELETED says `reason: completed` and shows it so, with the `changes` of its
+        watched fields. The poll has ended once they have all been taken."""
         for pod_id, number in self.unlisted() if left is None else left:
             event = {'type': 'DELETED', 'pod': self.last_known(pod_id, self._profiles[number])}
             pod = (completed or {}).get(pod_id)
@@ -496,14 +495,13 @@ class PodState:
                 if changes:
                     event['changes'] = changes
             event['observed_at'] = observed_at
-            events.append(event)
+            yield event
         self.polling = False
-        if not self.baseline_done:
-            self.baseline_done = True
-            events.append({'type': 'INIT_DONE', 'count': len(self._table), 'observed_at': observed_at})
         if len(self._profiles) > 2 * self._profiles_kept + 64:
             self._forget_unused_profiles()
-        return events
+        if not self.baseline_done:
+            self.baseline_done = True
+            yield {'type': 'INIT_DONE', 'count': len(self._table), 'observed_at': observed_at}
 
     def abandon(self):
         """The poll failed part way: what it listed is remembered (its events went out), and nothing is deleted."""
@@ -833,7 +831,7 @@ async def why_pods_left(watch, client_hooks, left, since):
     """Which of the pods that `left` a scope of pods not completed did so by completing: one listing of the pods of the
     scope completed since the last complete poll. Empty when the scope is not such, or when that listing fails (then
     the DELETED events simply carry no reason)."""
-    if watch.scope.get('completed') is not False or not left or client_hooks is None or since is None:
+    if not left or client_hooks is None:
         return {}
     pod_query = completed_since_query(watch.scope, since - datetime.timedelta(seconds=COMPLETION_MARGIN))
     try:
@@ -861,18 +859,19 @@ async def poll_once(queue, watch, client_hooks, state, outage, clock, read_pages
             observed_at = now_iso()
             events = outage.answered(observed_at)
             if kind == 'end':
-                left = state.unlisted()
-                completed = await why_pods_left(watch, client_hooks, left, state.last_poll_started)
-                events += state.end(observed_at, left, completed)
+                left, completed = None, {}
+                if watch.scope.get('completed') is False and state.last_poll_started is not None:
+                    left = list(state.unlisted())
+                    completed = await why_pods_left(watch, client_hooks, left, state.last_poll_started)
+                for event in itertools.chain(events, state.end(observed_at, left, completed)):
+                    await queue.put(event)
                 state.last_poll_started = started
-            else:
-                events += state.add_page(value, observed_at)
+                outage.poll_succeeded()
+                return
+            events += state.add_page(value, observed_at)
             del value
             for event in events:
                 await queue.put(event)
-            if kind == 'end':
-                outage.poll_succeeded()
-                return
             del events
             stream.taken()
     finally:

@@ -165,7 +165,7 @@ def report_soak(soak):
     seconds = [poll['total_s'] for poll in soak['polls'][1:]]
     print('soak: %d polls of about %d pods while the simulator made %d changes; RSS between polls %.1f MiB at poll %d, '
           '%.1f MiB at the last (%+.1f %%), max %.1f MiB; peak %.0f MiB; polls %.2f-%.2f s' % (
-              len(soak['polls']), soak['pods'], soak['changes'], settled[0], min(51, len(between)), settled[-1], growth,
+              len(soak['polls']), soak['pods'], soak['changes'], settled[0], 51 if len(between) > 50 else 1, settled[-1], growth,
               max(settled), soak['peak_rss_mib'], min(seconds or [0]), max(seconds or [0])))
     return growth
 

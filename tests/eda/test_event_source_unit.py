@@ -46,7 +46,7 @@ def one_poll(state, pages, observed_at='t'):
     events = []
     for page in pages:
         events += state.add_page(page, observed_at)
-    return events + state.end(observed_at)
+    return events + list(state.end(observed_at))
 
 
 # -- the diff -------------------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def test_each_page_gives_its_events_at_once_and_deletions_wait_for_the_end_of_th
         {'type': 'ADDED', 'pod': pod(4), 'observed_at': 't2'}]
     assert state.add_page([pod(3)], 't2') == []
     left = {'id': pod(2)['id'], 'k8sPhase': 'Running', 'nodeName': 'node-1', 'currentNodePool': 'h100'}
-    assert state.end('t3') == [{'type': 'DELETED', 'pod': left, 'observed_at': 't3'}]
+    assert list(state.end('t3')) == [{'type': 'DELETED', 'pod': left, 'observed_at': 't3'}]
 
 
 def test_without_emit_existing_the_first_poll_is_only_init_done_and_later_pods_are_added():
@@ -123,7 +123,7 @@ def test_a_pod_that_left_by_completing_is_deleted_with_the_reason_and_how_it_end
     one_poll(state, [[pod(1), pod(2)]])
     state.begin()
     state.add_page([], 't2')
-    left = state.unlisted()
+    left = list(state.unlisted())
     failed = pod(1, phase='Failed', completedAt='2026-12-01T10:06:00.000Z')
     events = sorted(state.end('t2', left, {failed['id']: failed}), key=lambda event: event['pod']['id'])
     assert events == [
