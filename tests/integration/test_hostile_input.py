@@ -130,7 +130,7 @@ CASES = [
     (PODS, dict(connection=dict(base_url='run.ai')), "base_url 'run.ai' must start with https:// (or http://) and name a host"),
     (PODS, dict(connection=dict(base_url='ftp://tenant.run.ai')), "base_url 'ftp://tenant.run.ai' must start with https://"),
     (PODS, dict(connection=dict(base_url='https://tenant.run.ai/api/v1')), "base_url 'https://tenant.run.ai/api/v1' must be the address of the"),
-    (PODS, dict(connection=dict(base_url='https://tenant.run.ai?x=1')), "base_url 'https://tenant.run.ai?x=1' must be the address"),
+    (PODS, dict(connection=dict(base_url='https://tenant.run.ai?x=1')), "base_url 'https://tenant.run.ai?***' must be the address"),
     (PODS, dict(connection=dict(base_url='https://me:pa55word@tenant.run.ai')), 'base_url must not hold credentials (user:password@)'),
     (PODS, dict(connection=dict(timeout=0)), 'timeout must be a number of seconds greater than 0, got 0.0'),
     (PODS, dict(connection=dict(timeout=-1)), 'timeout must be a number of seconds greater than 0, got -1.0'),
