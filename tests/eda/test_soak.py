@@ -26,6 +26,9 @@ POLLS = 200
 # Short on purpose: the diff's exactness, not the interval, is under test (the argument's minimum is 1 s).
 INTERVAL = 0.05
 CHURN = {'deletes_per_s': 4, 'creates_per_s': 4, 'changes_per_s': 8}
+# And one deletion, creation and change right after every list answer: between the pages of every poll, where a
+# deletion shifts the pods of the later pages one place left (the read guarantee of SPEC section 3 at work).
+BETWEEN_PAGES = {'deletes': 1, 'creates': 1, 'changes': 1}
 WATCHED = _watch.DEFAULT_WATCH_FIELDS
 
 
@@ -59,7 +62,7 @@ class Soak:
         self.rss.append(rss_mib())
         if self.polls == 1:  # the baseline is taken: from now on the tenant never stops changing
             self.first_change = self.sim.latest_change()
-            self.sim.churn(rate=CHURN)
+            self.sim.churn(rate=CHURN, per_answer=BETWEEN_PAGES, seed=5)
         elif self.polls == POLLS:
             self.sim.stop_churn()
         elif self.polls == POLLS + 2:  # two quiet polls: everything the churn did has been seen
