@@ -66,8 +66,10 @@ ANY = _Any()
 class _Object:
     """A dict with known keys. `where` names it in messages (`summary.by_phase`, `each pod`)."""
 
-    def __init__(self, where, keys, pod=False, legacy=False, removed=(), kept=None, closed_reason=None):
+    def __init__(self, where, keys, pod=False, legacy=False, removed=(), kept=None, closed_reason=None, lenient=False):
         self.where = where
+        # A dict the API owns (a pod, its allocatedResources): `@.name` reads a key this collection does not know yet.
+        self.lenient = lenient or pod
         self.keys = keys
         self.pod = pod
         self.legacy = legacy
@@ -104,6 +106,18 @@ class _Literal:
         self.value = value
 
 
+class _Number:
+    """A value that is always a number (a count, a length): equal to no string."""
+
+
+NUMBER = _Number()
+# The API's AllocatedResources and PodRequestResources.
+_RESOURCES = {'allocatedResources': ('gpu', 'gpuMemory', 'cpu', 'cpuMemory', 'extendedResources'),
+              'requestedResources': ('gpuRequestType', 'gpu', 'gpuMemory', 'cpu', 'cpuMemory', 'extendedResources')}
+_NUMBER_FUNCTIONS = ('length', 'sum', 'avg', 'abs', 'ceil', 'floor', 'to_number')
+_ORDERING = {'lt': '<', 'lte': '<=', 'gt': '>', 'gte': '>='}
+
+
 def pod_shape(legacy=False, fields=None):
     """One pod as an expression sees it: every field, or those `fields` keeps."""
     known = LEGACY_POD_FIELDS if legacy else POD_FIELDS
@@ -111,6 +125,8 @@ def pod_shape(legacy=False, fields=None):
     keys['phase' if legacy else 'k8sPhase'] = _Values('phase' if legacy else 'k8sPhase', legacy)
     if legacy:
         keys['status'] = _Values('status', legacy)
+    else:
+        keys.update((name, _Object(name, dict((key, ANY) for key in subkeys), lenient=True)) for name, subkeys in _RESOURCES.items())
     removed = ()
     if fields is not None:
         removed = [name for name in keys if name not in fields]
@@ -121,14 +137,14 @@ def pod_shape(legacy=False, fields=None):
 def result_shape(legacy=False, fields=None, count_only=False, query=False):
     """The result `query` sees (pods, count, summary), and `wait_for` (the same, with query_result when query is set)."""
     no_pods = 'count_only reads no pods' if count_only else None
-    by_phase = dict((phase, ANY) for phase in PHASES)
+    by_phase = dict((phase, NUMBER) for phase in PHASES)
     summary = {
-        'total': ANY, 'gpu_allocated': ANY,
+        'total': NUMBER, 'gpu_allocated': NUMBER,
         'by_phase': _Object('summary.by_phase', by_phase, closed_reason=no_pods),
-        'by_node': _Object('summary.by_node', {}, closed_reason=no_pods) if count_only else _Map(ANY),
-        'by_nodepool': _Object('summary.by_nodepool', {}, closed_reason=no_pods) if count_only else _Map(ANY),
+        'by_node': _Object('summary.by_node', {}, closed_reason=no_pods) if count_only else _Map(NUMBER),
+        'by_nodepool': _Object('summary.by_nodepool', {}, closed_reason=no_pods) if count_only else _Map(NUMBER),
     }
-    keys = {'pods': _List(pod_shape(legacy, fields), 'pods', empty_reason=no_pods), 'count': ANY,
+    keys = {'pods': _List(pod_shape(legacy, fields), 'pods', empty_reason=no_pods), 'count': NUMBER,
             'summary': _Object('summary', summary)}
     if query:
         keys['query_result'] = ANY
@@ -239,9 +255,7 @@ class _Walk:
             return self.shape_of(children[1], self.shape_of(children[0], here))
         if kind == 'comparator':
             sides = [self.shape_of(child, here) for child in children]
-            if node.get('value') in ('eq', 'ne'):
-                self.compared(sides[0], sides[1])
-                self.compared(sides[1], sides[0])
+            self.comparison(node.get('value'), sides)
             return ANY
         if kind == 'function_expression':
             return self.function(node.get('value'), children, here)
@@ -287,6 +301,8 @@ class _Walk:
             return shape
         if here.pod:
             return self.pod_field(name, here, after_current)
+        if here.lenient and after_current:
+            return ANY
         hint = ' (did you mean %s?)' % _close(name, here.keys) if _close(name, here.keys) else ''
         holds = ', '.join(sorted(here.keys, key=_key_order))
         if here.where is None:
@@ -304,6 +320,8 @@ class _Walk:
         known = LEGACY_POD_FIELDS if pod.legacy else POD_FIELDS
         if name in ('true', 'false'):
             hint = 'a bare %s is a field name in JMESPath; the literal is written `%s`' % (name, name)
+        elif name in PHASES or name in LEGACY_STATUSES:
+            hint = "a bare %s is a field name in JMESPath; the string is written '%s'" % (name, name)
         elif name == 'status' and not pod.legacy:
             hint = 'the phase is k8sPhase'
         elif name.lower() == 'currentnodepool' and not pod.legacy:
@@ -340,7 +358,33 @@ class _Walk:
             return items
         if name == 'map' and len(shapes) == 2:
             return _List(shapes[0])
+        if name in _NUMBER_FUNCTIONS:
+            return NUMBER
         return ANY
+
+    def comparison(self, operator, sides):
+        """Comparisons that are null or false whatever the data: JMESPath orders only numbers, and equals no two types."""
+        if all(isinstance(side, _Literal) for side in sides):
+            quoted = [side.value for side in sides if isinstance(side.value, str) and side.value in POD_FIELDS | LEGACY_POD_FIELDS]
+            self.fail('compares two constants, %s and %s, so it is the same for every pod%s' % (
+                shown(sides[0].value), shown(sides[1].value),
+                "; in JMESPath '%s' in single quotes is a string, the field is written %s" % (quoted[0], quoted[0]) if quoted else ''))
+        if operator in _ORDERING:
+            # Strings order as text (ISO dates too), but a number and a string never: the comparison is null.
+            for side, other in (sides, sides[::-1]):
+                if isinstance(side, _Literal) and isinstance(side.value, str) and (isinstance(other, _Number) or _numeric(side.value)):
+                    self.fail('orders %s with the string %s by %s, which is null for a number; the number is written `%s`' % (
+                        'a number' if isinstance(other, _Number) else 'a value', shown(side.value), _ORDERING[operator],
+                        side.value.strip()))
+            return
+        for side, other in (sides, sides[::-1]):
+            if isinstance(side, _Number) and isinstance(other, _Literal) and isinstance(other.value, str):
+                self.fail('compares a number with the string %s, which it never equals; the number is written `%s`' % (
+                    shown(other.value), other.value))
+            if isinstance(side, _Object) and isinstance(other, _Literal) and not isinstance(other.value, (dict, type(None))):
+                self.fail('compares %s, an object, with %s, which it never equals' % (side.where or 'an object', shown(other.value)))
+        self.compared(sides[0], sides[1])
+        self.compared(sides[1], sides[0])
 
     def compared(self, side, other):
         """A phase compared (==, !=, contains) with a literal it never equals."""
@@ -382,6 +426,14 @@ class _Walk:
                 shown(value), function, ', '.join(PHASES)))
 
 
+def _numeric(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return bool(text.strip())
+
+
 def _key_order(key):
     return (PHASES.index(key), key) if key in PHASES else (len(PHASES), key)
 
@@ -409,7 +461,12 @@ def check_scope(option, compiled, get):
     if get('legacy_endpoint'):
         return
     everything = {'k8sPhase': frozenset(PHASES)}
-    if True not in _truths(compiled.parsed, everything):
+    possible = _truths(compiled.parsed, everything)
+    if option == 'pod_condition' and False not in possible:
+        raise RunaiError('%s %s is true for every pod whatever it holds, so no pod could ever fail it%s' % (
+            option, shown(compiled.expression), "; 'not this phase or not that one' is written k8sPhase!='A' && k8sPhase!='B'"
+            if ' || ' in compiled.expression and '!=' in compiled.expression else ''))
+    if True not in possible:
         # A pod_condition never true fails every read, which is no accident to fear (and no scope option's doing);
         # a fail_condition never true passes them all.
         if option == 'pod_condition':

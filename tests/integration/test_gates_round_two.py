@@ -242,3 +242,37 @@ def test_the_gate_playbook_takes_numbers_given_as_text(sim, scope):
     assert 'must be a' not in output
     # The pool has Failed pods: the gate runs its checks and fails on them, naming check 1.
     assert code != 0 and 'Pod health gate failed: check 1 (node pool pods, none Failed)' in output
+
+
+def test_ten_more_gates_that_passed_by_accident_fail_before_any_request(sim, scope):
+    """Issue 17, "try it again as a new user would": ten new gates, each of which passed on the release before this one."""
+    pool = dict(cluster_id=scope['cluster_id'], filter_by=scope['filter_by'], return_pods=False)
+    lookup = "query('%s', 'currentNodepool==default', cluster_id='%s', base_url='%s', client_id='%s', client_secret='%s', %%s)" % (
+        LOOKUP, scope['cluster_id'], sim.base_url, sim.client_id, sim.client_secret)
+    gates = [
+        ('gpus as text', dict(fail_condition="k8sPhase=='Failed' && allocatedResources.gpu >= '1'"),
+         "orders a value with the string '1' by >=, which is null for a number; the number is written `1`"),
+        ('de morgan', dict(pod_condition="k8sPhase!='Failed' || k8sPhase!='Unknown'"),
+         "is true for every pod whatever it holds, so no pod could ever fail it; 'not this phase or not that one' is written "
+         "k8sPhase!='A' && k8sPhase!='B'"),
+        ('sub-field typo', dict(fail_condition="allocatedResources.gpus > `0` && k8sPhase=='Failed'"),
+         'reads allocatedResources.gpus, which is never there, so it is always null (did you mean gpu?)'),
+        ('summary ordered with text', dict(query="summary.by_phase.Failed > '0'"),
+         "orders a number with the string '0' by >, which is null for a number; the number is written `0`"),
+        ('quoted field', dict(fail_condition="'k8sPhase'=='Failed'"),
+         "compares two constants, 'k8sPhase' and 'Failed', so it is the same for every pod; in JMESPath 'k8sPhase' in single "
+         "quotes is a string, the field is written k8sPhase"),
+        ('substring case', dict(fail_condition="contains(k8sPhase, 'fail')"),
+         "looks for 'fail' in the phase with contains(), which no phase matches"),
+        ('or true', dict(pod_condition="k8sPhase=='Running' || `true`"), 'is true for every pod whatever it holds'),
+        ('whole pod', dict(fail_condition="@ == 'Failed'"), "compares each pod, an object, with 'Failed', which it never equals"),
+        ('count as text', dict(wait=True, wait_timeout=3, wait_sleep=1, wait_for="summary.by_phase.Pending != '0'", min_pods=1),
+         "compares a number with the string '0', which it never equals; the number is written `0`"),
+    ]
+    tasks = [gate(sim, name, **dict(pool, **options)) for name, options, _message in gates]
+    tasks.append({'name': 'lookup', 'ansible.builtin.debug': {'msg': '{{ %s }}' % (lookup % "query=\"length(pods[?k8sPhase=='Failed']) > '0'\"")}})
+    run = run_tasks(tasks)
+    for name, _options, message in gates:
+        assert message in refused(run, name), name
+    assert "orders a number with the string '0' by >" in run['lookup']['msg']
+    assert api_requests(sim) == []

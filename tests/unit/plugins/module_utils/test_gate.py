@@ -140,7 +140,7 @@ def test_min_pods_alone_counts_pods():
 @pytest.mark.parametrize('condition, satisfied', [
     ('@.gpu', False),                    # a field no pod has: null
     ("''", False), ('`[]`', False), ('`{}`', False), ('`false`', False),
-    ('`0`', True),                       # every number is true, 0 included
+    ("to_number('0')", True),            # every number is true, 0 included
     ('allocatedResources.gpu', True), ('containers', True), ('name', True),
 ])
 def test_pod_condition_uses_jmespath_truth(condition, satisfied):
