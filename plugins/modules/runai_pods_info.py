@@ -50,7 +50,7 @@ options:
         computed over every pod read.
       - With V(false) each page is summarised, judged and dropped as it arrives, so memory stays flat however
         many pods the scope holds - unless O(query) or O(wait_for) reads C(pods), which then holds them until
-        it has run (write C(summary.by_phase.Failed) rather than C(length(pods[?k8sPhase=='Failed']))).
+        it has run (write C(summary.by_phase.Failed) rather than a C(length) of C(pods[?k8sPhase=='Failed'])).
     type: bool
     default: true
   min_pods:
@@ -126,14 +126,14 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Read every running pod, grouped by node (inventory of what runs where)
+- name: Read every running pod, sorted by node (inventory of what runs where)
   runai.platform.runai_pods_info:
     base_url: https://mytenant.run.ai
     client_id: "{{ runai_client_id }}"
     client_secret: "{{ runai_client_secret }}"
     completed: false
     fields: [name, nodeName, k8sPhase, workloadId]
-    query: "pods[?k8sPhase=='Running'] | group_by(@, &nodeName)"
+    query: "sort_by(pods[?k8sPhase=='Running'], &nodeName)"
   register: running
 
 - name: Gate - no Failed pod on the new node pool, and at least one pod there (reads every pod, returns the verdict)
