@@ -471,7 +471,7 @@ def check_scope(option, compiled, get):
         # a fail_condition never true passes them all.
         if option == 'pod_condition':
             return
-        raise RunaiError('%s %s can never be true for any pod: it asks for phases no pod has at once' % (option, shown(compiled.expression)))
+        raise RunaiError('%s %s can never be true for any pod, whatever it holds, so the gate could never fail on one' % (option, shown(compiled.expression)))
     for name in ('completed', 'deleted'):
         value = get(name)
         if value is None:

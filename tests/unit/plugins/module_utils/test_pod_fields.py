@@ -138,7 +138,7 @@ def test_expressions_that_can_be_true_pass(options):
      "fail_condition 'deletedAt != null' can never be true with deleted: false, which keeps only live pods, without deletedAt; "
      "set deleted: true to judge deleted pods"),
     (gate_options(fail_condition="k8sPhase=='Failed' && k8sPhase=='Running'"),
-     "fail_condition \"k8sPhase=='Failed' && k8sPhase=='Running'\" can never be true for any pod: it asks for phases no pod has at once"),
+     "fail_condition \"k8sPhase=='Failed' && k8sPhase=='Running'\" can never be true for any pod, whatever it holds, so the gate could never fail on one"),
     (gate_options(fail_condition="k8sPhase=='Failed'", max_pods=10),
      'fail_condition judges every pod in scope, and max_pods 10 would stop after the first 10 pods, so the gate could pass on the '
      'pods it never saw; remove max_pods (return_pods: false keeps a large result small)'),
