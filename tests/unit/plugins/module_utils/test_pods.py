@@ -144,8 +144,8 @@ def test_summary_counts_phases_nodes_pools_and_gpus():
         {'k8sPhase': 'Failed', 'nodeName': 'n2', 'currentNodePool': 'a100'},
     ]
     # Every phase is named, 0 where none (SPEC 3).
-    assert summarize(pods) == {'total': 4, 'by_phase': {'Pending': 1, 'Running': 2, 'Succeeded': 0, 'Failed': 1, 'Unknown': 0}, 'by_node': {'n1': 2, '': 1, 'n2': 1},
-                               'by_nodepool': {'h100': 2, '': 1, 'a100': 1}, 'gpu_allocated': 8.5}
+    assert summarize(pods) == {'total': 4, 'by_phase': {'Pending': 1, 'Running': 2, 'Succeeded': 0, 'Failed': 1, 'Unknown': 0},
+                               'by_node': {'n1': 2, '': 1, 'n2': 1}, 'by_nodepool': {'h100': 2, '': 1, 'a100': 1}, 'gpu_allocated': 8.5}
 
 
 def test_gpu_allocated_is_a_float_without_noise():
@@ -166,8 +166,8 @@ def test_summary_adds_page_by_page_to_the_same_counts():
 
 def test_summary_of_legacy_pods_reads_the_legacy_keys():
     pods = [{'phase': 'Running', 'nodeId': 'n1', 'nodePool': 'default', 'resourceAllocation': {'gpu': 2}}]
-    assert summarize(pods, legacy=True) == {'total': 1, 'by_phase': {'Pending': 0, 'Running': 1, 'Succeeded': 0, 'Failed': 0, 'Unknown': 0}, 'by_node': {'n1': 1}, 'by_nodepool': {'default': 1},
-                                            'gpu_allocated': 2}
+    assert summarize(pods, legacy=True) == {'total': 1, 'by_phase': {'Pending': 0, 'Running': 1, 'Succeeded': 0, 'Failed': 0, 'Unknown': 0},
+                                            'by_node': {'n1': 1}, 'by_nodepool': {'default': 1}, 'gpu_allocated': 2}
 
 
 def test_fields_keep_only_the_named_keys():
