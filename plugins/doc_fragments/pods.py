@@ -70,7 +70,8 @@ options:
     description:
       - V(true) reads only completed pods, V(false) only pods not completed; all pods when not set.
       - Failed and Succeeded pods have C(completedAt), so V(false) leaves every Failed pod out. With the
-        module's C(fail_condition) that could match a Failed or Succeeded pod, V(false) fails before any request.
+        module's C(fail_condition) that could match a Failed or Succeeded pod, or its C(pod_condition) that a Failed
+        pod does not satisfy, V(false) fails before any request.
     type: bool
   deleted:
     description:

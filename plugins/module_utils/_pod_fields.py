@@ -483,6 +483,12 @@ def check_scope(option, compiled, get):
             if True in _truths(compiled.parsed, hidden):
                 raise RunaiError('%s %s can match Failed or Succeeded pods, and completed: false leaves those out (they have '
                                  'completedAt), so the gate would never see them; remove completed' % (option, shown(compiled.expression)))
+        if option == 'pod_condition' and name == 'completed' and not value:
+            failed = dict(everything, k8sPhase=frozenset(('Failed',)), completedAt=frozenset((_NOT_NULL,)))
+            if False in _truths(compiled.parsed, failed):
+                raise RunaiError('%s %s is not true for a Failed pod, and completed: false leaves Failed pods out (they have '
+                                 'completedAt), so the gate would hold with one; remove completed (and let the condition accept '
+                                 "Succeeded pods, e.g. || k8sPhase=='Succeeded', if they are fine)" % (option, shown(compiled.expression)))
         if True not in _truths(compiled.parsed, dict(everything, **facts)):
             advice = 'set deleted: true to judge deleted pods' if name == 'deleted' and not value else 'remove %s or change it' % name
             raise RunaiError('%s %s can never be true with %s: %s, which keeps only %s; %s' % (

@@ -74,6 +74,7 @@ def test_expressions_that_could_never_be_true_fail_before_any_request(sim, scope
         # item 1: completed: false hides every Failed pod
         gate(sim, 'completed false', completed=False, fail_condition="k8sPhase=='Failed'", **pool),
         gate(sim, 'inference pattern', completed=False, fail_condition="contains(['Failed', 'Unknown'], k8sPhase)", **pool),
+        gate(sim, 'running and live', completed=False, pod_condition="k8sPhase=='Running'", **pool),
         # item 2: misspelt phases, in any position
         gate(sim, 'Faild', fail_condition="k8sPhase=='Faild'", **pool),
         gate(sim, 'trailing space', fail_condition="k8sPhase=='Failed '", **pool),
@@ -108,6 +109,8 @@ def test_expressions_that_could_never_be_true_fail_before_any_request(sim, scope
         "fail_condition \"k8sPhase=='Failed'\" can match Failed or Succeeded pods, and completed: false leaves those out "
         "(they have completedAt), so the gate would never see them; remove completed")
     assert refused(run, 'inference pattern').startswith("fail_condition \"contains(['Failed', 'Unknown'], k8sPhase)\" can match Failed")
+    assert refused(run, 'running and live').startswith(
+        "pod_condition \"k8sPhase=='Running'\" is not true for a Failed pod, and completed: false leaves Failed pods out")
     assert refused(run, 'Faild') == (
         "fail_condition \"k8sPhase=='Faild'\" compares the phase with 'Faild', which it never is: %s (did you mean 'Failed'?)" % PHASE_LIST)
     assert refused(run, 'trailing space').endswith("compares the phase with 'Failed ', which it never is: %s (did you mean 'Failed'?)" % PHASE_LIST)

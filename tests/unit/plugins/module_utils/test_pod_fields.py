@@ -125,9 +125,13 @@ def test_expressions_that_can_be_true_pass(options):
     (gate_options(fail_condition="k8sPhase=='Failed'", completed=False),
      "fail_condition \"k8sPhase=='Failed'\" can match Failed or Succeeded pods, and completed: false leaves those out (they have "
      "completedAt), so the gate would never see them; remove completed"),
-    (gate_options(pod_condition="k8sPhase=='Succeeded'", completed=False),
-     "pod_condition \"k8sPhase=='Succeeded'\" can never be true with completed: false, which keeps only Pending, Running and Unknown "
+    (gate_options(pod_condition="k8sPhase=='Failed'", completed=False),
+     "pod_condition \"k8sPhase=='Failed'\" can never be true with completed: false, which keeps only Pending, Running and Unknown "
      "pods (Failed and Succeeded pods have completedAt); remove completed or change it"),
+    (gate_options(pod_condition="k8sPhase=='Running'", completed=False),
+     "pod_condition \"k8sPhase=='Running'\" is not true for a Failed pod, and completed: false leaves Failed pods out (they have "
+     "completedAt), so the gate would hold with one; remove completed (and let the condition accept Succeeded pods, e.g. "
+     "|| k8sPhase=='Succeeded', if they are fine)"),
     (gate_options(fail_condition="k8sPhase=='Pending'", completed=True),
      "fail_condition \"k8sPhase=='Pending'\" can never be true with completed: true, which keeps only Failed and Succeeded pods "
      "(those with completedAt); remove completed or change it"),
@@ -154,7 +158,7 @@ def test_scope_options_that_contradict_a_condition_are_refused_naming_both(optio
 
 @pytest.mark.parametrize('options', [
     gate_options(fail_condition="k8sPhase=='Pending' && currentNodePool==null", completed=False),
-    gate_options(pod_condition="k8sPhase=='Running'", completed=False),
+    gate_options(pod_condition="k8sPhase!='Pending'", completed=False),
     gate_options(fail_condition="k8sPhase=='Failed'", completed=True),
     gate_options(fail_condition="k8sPhase=='Failed'", deleted=True),
     gate_options(fail_condition='deletedAt==null'),
