@@ -51,6 +51,7 @@ MAX_BACKOFF = 30.0
 PAGE_WORKERS = 8
 # A server (or a proxy) may explain an error in kilobytes; a message keeps the start of it.
 MAX_SERVER_MESSAGE = 300
+PLAIN_HTTP_TO_HTTPS = b'The plain HTTP request was sent to HTTPS port'
 
 
 class _Retryable(Exception):
@@ -318,6 +319,9 @@ class RunaiClient:
         return RunaiError('The TLS handshake with %s failed; check base_url, ca_path and validate_certs' % self.base_url)
 
     def _server_message(self, response):
+        if self.base_url.startswith('http://') and PLAIN_HTTP_TO_HTTPS in (response.content or b'')[:2000]:
+            # nginx (an ingress in front of Run:ai) answers a plain-HTTP request on its HTTPS port with a 400 page.
+            return 'the server answered that a plain HTTP request was sent to its HTTPS port (base_url starts with http://: use https://)'
         # Redacted before it is cut, so that no part of a secret is left at the cut.
         return cut(self._redact(describe_body(response)), MAX_SERVER_MESSAGE)
 

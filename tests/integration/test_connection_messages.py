@@ -12,6 +12,7 @@ __metaclass__ = type
 import pytest
 
 from playbook_runner import connection, run_tasks
+from scripted_server import Reply, ScriptedServer
 
 MODULE = 'runai.platform.runai_pods_info'
 SECRET = 'ghp_S3cr3tT0ken'
@@ -71,3 +72,22 @@ def test_plain_http_to_an_https_server_hints_at_the_scheme(tls_simulator):
     run = run_tasks([{'name': 'read', MODULE: dict(connection(tls_simulator, base_url=plain, retries=1), max_pods=1)}])
     assert run['read']['msg'] == ('The connection to Run:ai at %s broke during POST /api/v1/token (base_url starts with http://: '
                                   'if the server speaks HTTPS, use https://) (after 2 attempts)' % plain)
+
+
+NGINX_400 = (b'<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n<center><h1>400 Bad '
+             b'Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n<hr><center>nginx</center>\r\n'
+             b'</body>\r\n</html>\r\n')
+
+
+def test_plain_http_to_an_nginx_https_port_hints_at_the_scheme():
+    # An ingress in front of Run:ai answers plain HTTP on its HTTPS port with this page, to the token request first.
+    server = ScriptedServer()
+    server.responder = lambda request: Reply(400, raw=NGINX_400, headers={'Content-Type': 'text/html'})
+    try:
+        run = run_tasks([{'name': 'read', MODULE: dict(base_url=server.base_url, client_id='ingress-id', client_secret='ingress-secret-0001')},
+                         {'name': 'token', MODULE: dict(base_url=server.base_url, token='ingress-token-0001')}])
+    finally:
+        server.close()
+    hint = 'the server answered that a plain HTTP request was sent to its HTTPS port (base_url starts with http://: use https://)'
+    assert run['read']['msg'] == "Run:ai rejected the credentials of client_id 'ingress-id': HTTP 400 from POST /api/v1/token: " + hint
+    assert run['token']['msg'] == 'Run:ai API request failed: HTTP 400 from GET /api/v1/workloads/pods: ' + hint
