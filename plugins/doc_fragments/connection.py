@@ -62,9 +62,13 @@ options:
     description:
       - Extra attempts of one request on connection errors, timeouts and HTTP 429, 500, 502, 503 and 504;
         V(3) means at most 4 attempts, V(0) none. Never on HTTP 400, 401, 403 or 404.
-      - Waits grow exponentially with jitter between attempts. A C(Retry-After) answer (seconds or an
-        HTTP date) is honoured in full up to 120 seconds; a longer one fails at once, saying how long
-        the server asked to wait.
+      - Waits between attempts are random up to a ceiling that doubles each attempt (full jitter), so that
+        processes refused together do not come back together. A C(Retry-After) answer (seconds or an
+        HTTP date) is honoured in full up to 120 seconds, plus a random part of up to as much again; a
+        longer one fails at once, saying how long the server asked to wait.
+      - A rate limit doing its job is ridden out, not counted as failures. HTTP 429 answers that carry
+        C(Retry-After) do not count against O(retries) while one request has waited less than 120 seconds
+        on them in all; past that they count like any other failure. With V(0), a 429 is never retried.
     type: int
     default: 3
 notes:

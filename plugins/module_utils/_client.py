@@ -48,6 +48,9 @@ TOKEN_PATH = '/api/v1/token'
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0
+# A 429 that says when to come back (Retry-After) is a rate limit doing its job, not a failure: one request
+# waits on such answers for up to this many seconds in all before they count against `retries`.
+RATE_LIMIT_PATIENCE = 120.0
 PAGE_WORKERS = 8
 # A server (or a proxy) may explain an error in kilobytes; a message keeps the start of it.
 MAX_SERVER_MESSAGE = 300
@@ -60,7 +63,11 @@ class _Retryable(Exception):
     def __init__(self, error, wait=None):
         super(_Retryable, self).__init__(error.message)
         self.error = error
-        self.wait = wait
+        self.wait = wait  # the server's Retry-After, in seconds
+
+    @property
+    def rate_limited(self):
+        return self.error.status == 429
 
 
 def encode_query(params):
@@ -157,7 +164,7 @@ class RunaiClient:
 
     def __init__(self, base_url, client_id=None, client_secret=None, token=None, validate_certs=True,
                  ca_path=None, timeout=30.0, retries=3, backoff_base=0.5, sleep=time.sleep,
-                 page_workers=PAGE_WORKERS, user_agent_extra=None):
+                 page_workers=PAGE_WORKERS, user_agent_extra=None, jitter=random.random):
         self.base_url = base_url.rstrip('/')
         self.client_id = client_id
         self._client_secret = client_secret
@@ -170,8 +177,12 @@ class RunaiClient:
         self.retries = retries
         self.backoff_base = backoff_base
         self.sleep = sleep
+        # A fraction in [0, 1) per pause: processes refused together spread their retries over the pause.
+        self.jitter = jitter
         self.page_workers = page_workers
         self.request_count = 0
+        # 429 answers received: the pager has fewer pages in flight while this grows.
+        self.rate_limited_count = 0
         # Passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE in the environment.
         self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self.session = requests.Session()
@@ -200,22 +211,42 @@ class RunaiClient:
         raise AssertionError('unreachable')  # pragma: no cover
 
     def _send_with_retries(self, method, path, query, json_body, authenticated):
-        attempts = self.retries + 1
-        for attempt in range(1, attempts + 1):
+        """One request until it is answered, or its retries are spent.
+
+        Every failure worth another attempt counts against `retries`, except a 429 with Retry-After while
+        this request has waited less than RATE_LIMIT_PATIENCE seconds on such answers (retries 0: no retry).
+        """
+        failures = 0
+        sent = 0
+        waited_on_rate_limit = 0.0
+        while True:
+            sent += 1
             try:
                 return self._send_once(method, path, query, json_body, authenticated)
             except _Retryable as retryable:
-                if attempt == attempts:
-                    error = retryable.error
-                    if attempts > 1:
-                        error.message += ' (after %d attempts)' % attempts
-                    raise error
-                self.sleep(retryable.wait if retryable.wait is not None else self._backoff(attempt))
-        raise AssertionError('unreachable')  # pragma: no cover
+                pause = self._pause(sent, retryable.wait)
+                if self.retries and retryable.rate_limited and retryable.wait is not None \
+                        and waited_on_rate_limit + pause <= RATE_LIMIT_PATIENCE:
+                    waited_on_rate_limit += pause
+                else:
+                    failures += 1
+                    if failures > self.retries:
+                        error = retryable.error
+                        if sent > 1:
+                            error.message += ' (after %d attempts)' % sent
+                        raise error
+                self.sleep(pause)
 
-    def _backoff(self, attempt):
+    def _pause(self, attempt, retry_after):
+        """Seconds to wait after failed attempt number `attempt`, with full jitter.
+
+        Without Retry-After: anywhere up to an exponential ceiling. With it: what the server asked, in full,
+        plus up to as much again (at most the ceiling), so that processes refused together come back apart.
+        """
         ceiling = min(MAX_BACKOFF, self.backoff_base * (2 ** (attempt - 1)))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
+        if retry_after is None:
+            return ceiling * self.jitter()
+        return retry_after + min(ceiling, max(retry_after, 1.0)) * self.jitter()
 
     def _send_once(self, method, path, query, json_body, authenticated):
         url = self.base_url + path + ('?' + query if query else '')
@@ -234,6 +265,9 @@ class RunaiClient:
         except requests.exceptions.RequestException:
             # A body cut short (ChunkedEncodingError, ContentDecodingError): the same to the user as a dropped connection.
             raise _Retryable(RunaiError('The connection to Run:ai at %s broke during %s %s' % (self.base_url, method, path), method=method, path=path))
+        if response.status_code == 429:
+            with self._count_lock:
+                self.rate_limited_count += 1
         if response.status_code in RETRY_STATUSES:
             wait = parse_retry_after(response.headers.get('Retry-After'))
             if wait is not None and wait > MAX_RETRY_AFTER:
@@ -341,6 +375,21 @@ class RunaiClient:
     def iter_pages(self, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_SIZE, max_items=None, not_found=None):
         """Each page's new items in order, for callers that summarise a page and drop it: see _pager.iter_pages."""
         return _pager.iter_pages(self, path, params, item_key, offset=offset, page_size=page_size, max_items=max_items, not_found=not_found)
+
+    def scope_count(self, path, params):
+        """How many items the list at `path` holds, from the API's count path; None when it has none or it failed.
+
+        The concurrent pager plans its pages ahead up to this count (_pager.count_query says when it is exact).
+        """
+        count_request = _pager.count_query(path, params)
+        if count_request is None:
+            return None
+        try:
+            body = self.get(*count_request)[1]
+        except RunaiError:
+            return None  # the read goes on without it, planning fewer pages ahead
+        count = body.get('count') if isinstance(body, dict) else None
+        return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
 
 
 def _seconds(value):

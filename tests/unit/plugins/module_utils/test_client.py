@@ -12,6 +12,7 @@ __metaclass__ = type
 import email.utils
 import json
 import os
+import random
 import socket
 import time
 
@@ -34,7 +35,7 @@ def decoder(request, monkeypatch):
 
 
 def make_client(server, sleeps=None, **overrides):
-    options = dict(client_id='cid', client_secret='s3cr3t-value', retries=3, backoff_base=0.01)
+    options = dict(client_id='cid', client_secret='s3cr3t-value', retries=3, backoff_base=0.01, jitter=lambda: 0.0)
     options.update(overrides)
     recorded = sleeps if sleeps is not None else []
     return RunaiClient(server.base_url, sleep=recorded.append, **options)
@@ -77,13 +78,12 @@ def failing(times, reply, then=None):
 def test_retryable_statuses_are_retried_with_growing_backoff(server, status):
     sleeps = []
     server.responder = token_then(failing(3, Reply(status, {'code': status, 'message': 'busy'})))
-    client = make_client(server, sleeps, backoff_base=1.0)
+    fractions = iter([0.5, 0.25, 1.0])
+    client = make_client(server, sleeps, backoff_base=1.0, jitter=lambda: next(fractions))
     assert client.get(PODS_PATH)[1] == {'pods': []}
     assert len(server.api_requests()) == 4
-    assert len(sleeps) == 3
-    for attempt, pause in enumerate(sleeps, start=1):
-        ceiling = 2 ** (attempt - 1)
-        assert ceiling / 2 <= pause <= ceiling  # exponential, with jitter in its upper half
+    # Full jitter: anywhere up to an exponential ceiling of 1, 2, 4 seconds.
+    assert sleeps == [0.5 * 1, 0.25 * 2, 1.0 * 4]
 
 
 def test_retries_exhausted_report_the_last_error_and_attempts(server):
@@ -108,6 +108,73 @@ def test_retry_after_in_seconds_is_honoured(server):
     server.responder = token_then(failing(1, Reply(429, {'code': 429, 'message': 'slow down'}, headers={'Retry-After': '7'})))
     make_client(server, sleeps).get(PODS_PATH)
     assert sleeps == [7.0]
+
+
+def test_retry_after_is_honoured_in_full_then_jittered(server):
+    # What the server asked, then up to the backoff ceiling more (0.5 s at the first attempt).
+    sleeps = []
+    server.responder = token_then(failing(1, Reply(429, {'code': 429, 'message': 'slow down'}, headers={'Retry-After': '1'})))
+    make_client(server, sleeps, backoff_base=0.5, jitter=lambda: 0.5).get(PODS_PATH)
+    assert sleeps == [1.0 + 0.25]
+
+
+def test_processes_refused_together_do_not_retry_together(server):
+    # Twenty clients (each with the random source of its own process) refused with Retry-After: 1 come
+    # back at twenty different moments, none before the second the server asked for.
+    answers = iter([Reply(429, {'code': 429, 'message': 'slow down'}, headers={'Retry-After': '1'}), Reply(200, {'pods': []})] * 20)
+    server.responder = lambda request: next(answers)
+    pauses = []
+    for process in range(20):
+        sleeps = []
+        make_client(server, sleeps, token='tok', client_id=None, client_secret=None, backoff_base=0.5,
+                    jitter=random.Random(process).random).get(PODS_PATH)
+        pauses.extend(sleeps)
+    assert len(pauses) == 20 and len(set(pauses)) == 20
+    assert all(1.0 <= pause <= 1.5 for pause in pauses)
+
+
+def test_a_rate_limit_doing_its_job_is_ridden_out(server):
+    # Issue 21: 20 gates against 4 requests a second failed after 4 attempts of 429 with Retry-After: 1.
+    # A 429 that says when to come back does not count against retries while the request has waited
+    # less than 120 s on such answers.
+    sleeps = []
+    server.responder = token_then(failing(30, Reply(429, {'code': 429, 'message': 'Too many requests'}, headers={'Retry-After': '1'})))
+    client = make_client(server, sleeps, retries=3)
+    assert client.get(PODS_PATH)[1] == {'pods': []}
+    assert len(server.api_requests()) == 31 and sleeps == [1.0] * 30
+    assert client.rate_limited_count == 30
+
+
+def test_the_rate_limit_patience_is_120_seconds_then_retries_count(server):
+    sleeps = []
+    server.responder = token_then(failing(50, Reply(429, {'code': 429, 'message': 'Too many requests'}, headers={'Retry-After': '50'})))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, sleeps, retries=3).get(PODS_PATH)
+    # 50 + 50 s are within the patience; the three waits after it count against retries 3.
+    assert sleeps == [50.0] * 5
+    assert str(failure.value) == 'Run:ai API request failed: HTTP 429 from GET /api/v1/workloads/pods: Too many requests (after 6 attempts)'
+
+
+def test_retries_zero_never_retries_a_rate_limit(server):
+    sleeps = []
+    server.responder = token_then(failing(5, Reply(429, {'code': 429, 'message': 'Too many requests'}, headers={'Retry-After': '1'})))
+    with pytest.raises(RunaiError) as failure:
+        make_client(server, sleeps, retries=0).get(PODS_PATH)
+    assert sleeps == [] and str(failure.value) == 'Run:ai API request failed: HTTP 429 from GET /api/v1/workloads/pods: Too many requests'
+
+
+def test_the_token_request_rides_out_a_rate_limit_too(server):
+    state = {'left': 6}
+
+    def respond(request):
+        if request['path'] == '/api/v1/token' and state['left']:
+            state['left'] -= 1
+            return Reply(429, {'code': 429, 'message': 'Too many requests'}, headers={'Retry-After': '1'})
+        return token_then(lambda request: Reply(200, {'pods': []}))(request)
+    server.responder = respond
+    sleeps = []
+    assert make_client(server, sleeps).get(PODS_PATH)[1] == {'pods': []}
+    assert sleeps == [1.0] * 6
 
 
 def test_retry_after_as_http_date_is_honoured(server):

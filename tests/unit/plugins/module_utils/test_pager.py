@@ -14,11 +14,12 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._pager import iter_pages
+from ansible_collections.runai.platform.plugins.module_utils._pager import iter_pages, overlap_for
 
 from scripted_server import Reply, use_decoder
 
 PODS_PATH = '/api/v1/workloads/pods'
+COUNT_PATH = '/api/v1/workloads/pods/count'
 SEQUENTIAL, CONCURRENT = 1, 8
 
 
@@ -51,6 +52,8 @@ def scripted_list(listing, next_of=None, page_cap=None):
     (None ends the list).
     """
     def respond(request):
+        if request['path'] == COUNT_PATH:
+            return Reply(200, {'count': len(listing)})
         offset = int(request['params']['offset'][0])
         limit = int(request['params']['limit'][0])
         answered = listing[offset:offset + min(limit, page_cap or limit)]
@@ -64,7 +67,19 @@ def scripted_list(listing, next_of=None, page_cap=None):
 
 def asked(server):
     """(offset, limit) of every page request, in the order they were sent."""
-    return [(int(request['params']['offset'][0]), int(request['params']['limit'][0])) for request in server.api_requests()]
+    return [(int(request['params']['offset'][0]), int(request['params']['limit'][0])) for request in page_requests(server)]
+
+
+def page_requests(server):
+    return [request for request in server.api_requests() if request['path'] != COUNT_PATH]
+
+
+def chained_offsets(total, page_size, start=0):
+    """The offsets a churn-free read asks for: each page starts overlap_for(page_size) pods before the end of the last."""
+    offsets = [start]
+    while offsets[-1] + page_size < total:
+        offsets.append(offsets[-1] + page_size - overlap_for(page_size))
+    return offsets
 
 
 def assert_window(server, start, end):
@@ -91,11 +106,14 @@ def test_many_pages_in_order(server, decoder, workers):
     client = make_client(server, workers)
     assert ids(client.paginate(PODS_PATH, [('deleted', True)], 'pods', page_size=100)) == ids(pods(1234))
     offsets = sorted(offset for offset, _limit in asked(server))
-    # 13 pages hold the pods; concurrently, pages fetched ahead past the end cost a request each.
-    assert offsets[:13] == list(range(0, 1300, 100))
-    assert len(offsets) == 13 if workers == SEQUENTIAL else 13 <= len(offsets) <= 13 + CONCURRENT - 1
+    # 13 pages hold the pods, each starting 2 pods before the end of the one before it; the concurrent
+    # path asks the count path once and plans no page past the count.
+    assert offsets == chained_offsets(1234, 100) == list(range(0, 1234, 98))
     assert all(request['params']['deleted'] == ['true'] for request in server.api_requests())
-    assert client.request_count == len(offsets)
+    counts = [request for request in server.api_requests() if request['path'] == COUNT_PATH]
+    assert len(counts) == (0 if workers == SEQUENTIAL else 1)
+    assert counts == [] or counts[0]['params'] == {'deleted': ['true']}
+    assert client.request_count == len(offsets) + len(counts)
 
 
 def test_a_pod_repeated_across_pages_is_returned_once(server, decoder, workers):
@@ -110,18 +128,18 @@ def test_max_pods_never_asks_past_offset_plus_max(server, decoder, workers):
     items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', offset=10, page_size=500, max_items=1200)
     assert ids(items) == ids(pods(5000)[10:1210])
     assert_window(server, 10, 1210)
-    assert sorted(asked(server)) == [(10, 500), (510, 500), (1010, 200)]
+    assert sorted(asked(server)) == [(10, 500), (500, 500), (990, 220)]
 
 
 def test_repeats_with_max_pods_never_ask_for_limit_0_nor_past_the_window(server, decoder, workers):
-    # Pages 0, 100 and 200 (limit 50) hold 248 distinct pods: the 250th offset is never asked for, on
+    # Pages 0, 98 and 196 (limit 54) hold 248 distinct pods: the 250th offset is never asked for, on
     # either path, even though fewer than max_pods pods came back.
     listing = repeating(pods(1000), 100)
     server.responder = scripted_list(listing)
     items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100, max_items=250)
     assert ids(items) == ids(pods(248))
     assert_window(server, 0, 250)
-    assert sorted(asked(server)) == [(0, 100), (100, 100), (200, 50)]
+    assert sorted(asked(server)) == [(0, 100), (98, 100), (196, 54)]
 
 
 def test_a_server_answering_more_than_the_limit_is_cut_at_max_pods(server, decoder, workers):
@@ -146,33 +164,42 @@ def test_short_pages_with_next_after_what_was_answered(server, decoder, workers)
     assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(listing)
 
 
-def test_short_pages_with_next_after_the_limit(server, decoder, workers):
-    # The server answered fewer pods than asked and still says next = offset + limit: its next is followed.
+def test_short_pages_with_next_after_the_limit_step_by_what_was_served(server, decoder, workers):
+    # The gateway serves 70 of the 100 asked and still says next = offset + limit: the read steps by
+    # the 70 served (69 new pods a request), so no pod is skipped.
     listing = pods(1000)
     server.responder = scripted_list(listing, page_cap=70)
-    expected = [pod for start in range(0, 1000, 100) for pod in listing[start:start + 70]]
-    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(expected)
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(listing)
+    assert [offset for offset, _limit in sorted(asked(server))] == chained_offsets(1000, 70)
 
 
-def test_a_next_that_jumps_is_followed_exactly(server, decoder, workers):
-    # next skips a page each time: the pods of pages 0, 200, 400, ... and no other.
+@pytest.mark.parametrize('cap, total, page_size, pages', [(50, 530, 500, 11), (100, 2000, 500, 20), (50, 550, 500, 12)])
+def test_a_gateway_cap_costs_a_few_requests_more_than_the_served_page_size_needs(server, decoder, workers, cap, total, page_size, pages):
+    # Issue 16 item 5: with a cap of 50, 80 list requests were made where 11 pages hold every pod.
+    listing = pods(total)
+    server.responder = scripted_list(listing, page_cap=cap)
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=page_size)) == ids(listing)
+    assert pages <= len(page_requests(server)) <= pages + 2
+
+
+def test_a_next_that_jumps_does_not_skip_pods(server, decoder, workers):
+    # next says 200 after a page of 100: the read steps by what was served, so no pod is lost.
     listing = pods(1000)
     server.responder = scripted_list(listing, next_of=lambda offset, limit, answered: offset + 200 if offset + 200 < len(listing) else None)
-    expected = [pod for start in range(0, 1000, 200) for pod in listing[start:start + 100]]
-    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)) == ids(expected)
+    assert ids(make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100))[:900] == ids(listing)[:900]
 
 
-def test_a_next_that_jumps_past_the_window_ends_it(server, decoder, workers):
+def test_a_next_past_the_window_does_not_end_it_early(server, decoder, workers):
     server.responder = scripted_list(pods(1000), next_of=lambda offset, limit, answered: offset + 400)
     items = make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100, max_items=500)
-    assert ids(items) == ids(pods(1000)[0:100] + pods(1000)[400:500])
+    assert ids(items) == ids(pods(500))
     assert_window(server, 0, 500)
 
 
 @pytest.mark.parametrize('next_of, where', [
-    (lambda offset, limit, answered: 0 if offset >= 200 else offset + limit, 'at offset 200 with next 0'),
+    (lambda offset, limit, answered: 0 if offset >= 200 else offset + limit, 'at offset 294 with next 0'),
     (lambda offset, limit, answered: offset, 'at offset 0 with next 0'),
-    (lambda offset, limit, answered: offset + limit if offset < 300 else offset - 50, 'at offset 300 with next 250'),
+    (lambda offset, limit, answered: offset + limit if offset < 300 else offset - 50, 'at offset 392 with next 342'),
 ])
 def test_a_next_that_does_not_move_forward_fails_in_one_sentence(server, decoder, workers, next_of, where):
     server.responder = scripted_list(pods(1000), next_of=next_of)
@@ -209,7 +236,7 @@ def test_pods_without_ids_are_all_kept(server, decoder, workers):
 def test_a_failed_page_fails_the_read(server, decoder, workers):
     listing = pods(1000)
     good = scripted_list(listing)
-    server.responder = lambda request: (Reply(400, {'code': 400, 'message': 'bad offset'}) if request['params']['offset'] == ['300']
+    server.responder = lambda request: (Reply(400, {'code': 400, 'message': 'bad offset'}) if request['params'].get('offset') == ['294']
                                         else good(request))
     with pytest.raises(RunaiError) as failure:
         make_client(server, workers).paginate(PODS_PATH, [], 'pods', page_size=100)
@@ -222,7 +249,9 @@ def test_iter_pages_hands_on_each_pages_new_pods_in_order(server, decoder, worke
     server.responder = scripted_list(repeating(pods(300), 100))
     client = make_client(server, workers)
     pages = [ids(page) for page in iter_pages(client, PODS_PATH, [], 'pods', page_size=100)]
-    assert pages == [ids(pods(300)[0:100]), ids(pods(300)[100:199]), ids(pods(300)[199:298]), ids(pods(300)[298:300])]
+    # Each page after the first starts 2 places before the end of the one before it, on a listing that
+    # repeats one pod a page.
+    assert sum(pages, []) == ids(pods(300)) and pages[0] == ids(pods(100))
     # max_pods bounds the offsets asked for: the repeated pod leaves 149 pods in the window of 150.
     assert [ids(page) for page in client.iter_pages(PODS_PATH, [], 'pods', page_size=100, max_items=150)] == [
         ids(pods(100)), ids(pods(300)[100:149])]
@@ -232,7 +261,7 @@ def test_closing_iter_pages_early_stops_asking(server, decoder, workers):
     server.responder = scripted_list(pods(100000))
     pages = iter_pages(make_client(server, workers), PODS_PATH, [], 'pods', page_size=10)
     assert ids(next(pages)) == ids(pods(10))
-    assert ids(next(pages)) == ids(pods(20)[10:])
+    assert ids(next(pages)) == ids(pods(19)[10:])  # the second page starts at 9: one pod of overlap
     pages.close()
     sent = len(server.api_requests())
     assert sent <= 2 + CONCURRENT
