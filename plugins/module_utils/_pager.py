@@ -97,10 +97,11 @@ def iter_pages(client, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_
 
 
 def count_query(path, params):
-    """(count path, params) that count the items of the pod list at `path`, and whether that count is exact.
+    """(count path, params) that count exactly the items of the pod list at `path` with `params`.
 
-    None for a path without one. The count path takes filterBy, search and deleted; it does not take
-    `completed`, so with it the count is only an upper bound.
+    The count path takes filterBy, search and deleted (a workload's pods: filterBy workloadId). None for
+    a path it does not count, and with `completed`, which it does not take (its count would only be an
+    upper bound).
     """
     names = set(name for name, value in params if value is not None)
     counted = [(name, value) for name, value in params if name in _COUNTED_PARAMS]
@@ -307,6 +308,13 @@ class _Plan:
         return sum(1 for offset in in_flight_offsets if offset >= self.known_end) < self.pages_past_known_end
 
 
+def _worth_counting(listing, chain):
+    """Whether to ask the count path: it has one, and `max_items` leaves more than two pages to read."""
+    if count_query(listing.path, listing.params) is None or not hasattr(listing.client, 'scope_count'):
+        return False
+    return listing.end is None or listing.end > chain.offset_after(chain.offset_after(chain.next_offset()))
+
+
 def _pages(listing, workers, seen_ids):
     """The pages of a listing in the order they chain, each checked to follow the pages before it."""
     if not listing.within(listing.start):
@@ -374,7 +382,7 @@ def _pages_ahead(listing, chain, plan, pool):
             if not goes_on:
                 return
             plan.after_page(page)
-            if count is None and chain.accepted == 1 and count_query(listing.path, listing.params) and hasattr(listing.client, 'scope_count'):
+            if count is None and chain.accepted == 1 and _worth_counting(listing, chain):
                 # Asked beside the second page: it tells how far the third and later ones may be planned.
                 count = pool.submit(listing.client.scope_count, listing.path, listing.params)
                 plan.count_awaited()

@@ -276,3 +276,10 @@ def test_the_concurrent_pager_has_fewer_pages_in_flight_after_a_429_and_more_as_
     halved = sizes.index(CONCURRENT // 2)
     assert set(sizes[:halved]) == {CONCURRENT} and windows[halved][0] <= 4900
     assert sizes[halved:halved + 6] == [4, 5, 6, 7, 8, 8] and set(sizes[halved + 4:]) == {CONCURRENT}
+
+
+def test_no_count_is_asked_when_max_pods_leaves_two_pages_or_fewer(server):
+    living = LivingList(5000)
+    server.responder = living.respond
+    assert len(read(server, CONCURRENT, 500, max_items=1400)) == 1400
+    assert [request['path'] for request in server.api_requests()] == [PODS_PATH] * 3
