@@ -192,3 +192,11 @@ def test_a_404_in_the_middle_of_a_waiting_read_counts_as_no_pods_yet(world):
     assert result['gate'] == {'held': False, 'reason': 'min_pods', 'pods_checked': 0, 'offender_count': 0, 'offenders': []}
     assert result['msg'] == 'after %d s (%d polls): only 0 pods in scope (workload_id=%s, not created yet); min_pods is 1' % (
         round(result['elapsed']), result['attempts'], workload)
+
+
+def test_the_lookup_checks_the_pods_too(server):
+    server.responder = listing(3, spoiled_at(1, 'k8sPhase', ['Running']))
+    expression = "query('runai.platform.runai_pods', base_url='%s', token='scripted-token', retries=0, query='summary')" % server.base_url
+    run = run_tasks([{'name': 'lookup', 'ansible.builtin.set_fact': {'value': '{{ %s }}' % expression}}])
+    assert run['lookup']['failed'] is True and 'Traceback' not in run.output
+    assert ("Run:ai answered GET %s with a pod whose k8sPhase is not a string (item 2 of the listing: ['Running'])" % LISTING) in run['lookup']['msg']
