@@ -87,8 +87,9 @@ class _Map:
 
 
 class _List:
-    def __init__(self, item, where=None, empty_reason=None):
+    def __init__(self, item, where=None, empty_reason=None, list_field=None):
         self.item = item
+        self.list_field = list_field
         self.where = where
         self.empty_reason = empty_reason
 
@@ -114,6 +115,8 @@ NUMBER = _Number()
 # The API's AllocatedResources and PodRequestResources.
 _RESOURCES = {'allocatedResources': ('gpu', 'gpuMemory', 'cpu', 'cpuMemory', 'extendedResources'),
               'requestedResources': ('gpuRequestType', 'gpu', 'gpuMemory', 'cpu', 'cpuMemory', 'extendedResources')}
+# Pod fields that are lists: equal to no string (`requestedNodePools == 'h100'` is contains(requestedNodePools, 'h100')).
+_LIST_FIELDS = ('requestedNodePools', 'containers', 'tolerations')
 _NUMBER_FUNCTIONS = ('length', 'sum', 'avg', 'abs', 'ceil', 'floor', 'to_number')
 _ORDERING = {'lt': '<', 'lte': '<=', 'gt': '>', 'gte': '>='}
 
@@ -127,6 +130,7 @@ def pod_shape(legacy=False, fields=None):
         keys['status'] = _Values('status', legacy)
     else:
         keys.update((name, _Object(name, dict((key, ANY) for key in subkeys), lenient=True)) for name, subkeys in _RESOURCES.items())
+        keys.update((name, _List(ANY, list_field=name)) for name in _LIST_FIELDS)
     removed = ()
     if fields is not None:
         removed = [name for name in keys if name not in fields]
@@ -307,8 +311,9 @@ class _Walk:
         holds = ', '.join(sorted(here.keys, key=_key_order))
         if here.where is None:
             self.fail('reads %s of the object it builds, which holds only %s, so it is always null%s' % (name, holds, hint))
-        self.fail('reads %s%s, which is never there, so it is always null%s; %s holds %s' % (
-            '' if here.where == 'the result' else here.where + '.', name, hint, here.where, holds))
+        unknown_yet = '; write %s | @.%s to read a key this collection does not know yet' % (here.where, name) if here.lenient else ''
+        self.fail('reads %s%s, which is never there, so it is always null%s; %s holds %s%s' % (
+            '' if here.where == 'the result' else here.where + '.', name, hint, here.where, holds, unknown_yet))
 
     def pod_field(self, name, pod, after_current):
         if name in pod.removed:
@@ -381,6 +386,9 @@ class _Walk:
             if isinstance(side, _Number) and isinstance(other, _Literal) and isinstance(other.value, str):
                 self.fail('compares a number with the string %s, which it never equals; the number is written `%s`' % (
                     shown(other.value), other.value))
+            if isinstance(side, _List) and side.list_field and isinstance(other, _Literal) and isinstance(other.value, (str, int, float)):
+                self.fail('compares %s, a list, with %s, which it never equals; write contains(%s, %s)' % (
+                    side.list_field, shown(other.value), side.list_field, shown(other.value)))
             if isinstance(side, _Object) and isinstance(other, _Literal) and not isinstance(other.value, (dict, type(None))):
                 self.fail('compares %s, an object, with %s, which it never equals' % (side.where or 'an object', shown(other.value)))
         self.compared(sides[0], sides[1])

@@ -196,3 +196,34 @@ def test_an_expression_nested_too_deep_is_one_sentence_naming_the_option(express
 
 def test_nesting_up_to_the_limit_is_evaluated():
     compile_expression('query', '(' * 40 + 'count' + ')' * 40)
+
+
+@pytest.mark.parametrize('expression, message', [
+    ("requestedNodePools == 'h100'", "fail_condition \"requestedNodePools == 'h100'\" compares requestedNodePools, a list, with 'h100', "
+     "which it never equals; write contains(requestedNodePools, 'h100')"),
+    ("@ == 'Failed'", "fail_condition \"@ == 'Failed'\" compares each pod, an object, with 'Failed', which it never equals"),
+    ("allocatedResources.gpus > `0`", "fail_condition 'allocatedResources.gpus > `0`' reads allocatedResources.gpus, which is never there"),
+    ("allocatedResources.gpu >= '1'", "fail_condition \"allocatedResources.gpu >= '1'\" orders a value with the string '1' by >="),
+    ("'k8sPhase'=='Failed'", "fail_condition \"'k8sPhase'=='Failed'\" compares two constants, 'k8sPhase' and 'Failed'"),
+    ("k8sPhase==Failed", "fail_condition 'k8sPhase==Failed' reads Failed, which Run:ai pods do not have, so it would be null for every "
+     "pod (a bare Failed is a field name in JMESPath; the string is written 'Failed')"),
+])
+def test_comparisons_that_are_the_same_for_every_pod_are_refused(expression, message):
+    with pytest.raises(RunaiError) as failure:
+        check_pod_expression('fail_condition', jmespath.compile(expression))
+    assert str(failure.value).startswith(message)
+
+
+@pytest.mark.parametrize('expression', [
+    "contains(requestedNodePools || `[]`, 'h100')", "requestedNodePools[0] == 'h100'", "createdAt < '2026-11-20T00:00:00Z'",
+    "allocatedResources | @.newKind > `0`", 'allocatedResources.gpu >= `1`', "length(containers) > `1`"])
+def test_comparisons_that_depend_on_the_pod_pass(expression):
+    check_pod_expression('fail_condition', jmespath.compile(expression))
+
+
+@pytest.mark.parametrize('condition', ["k8sPhase!='Failed' || k8sPhase!='Unknown'", "k8sPhase=='Running' || `true`", 'k8sPhase'])
+def test_a_pod_condition_true_for_every_pod_is_refused(condition):
+    options = gate_options(pod_condition=condition)
+    with pytest.raises(RunaiError) as failure:
+        read_gate(options.get)
+    assert 'is true for every pod whatever it holds, so no pod could ever fail it' in str(failure.value)
