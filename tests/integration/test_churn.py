@@ -48,8 +48,8 @@ def test_a_gate_naming_the_pod_after_a_deleted_boundary_fails(world):
     pods = pod_ids(world)  # the live pods of the 1,000 generated (some are generated deleted)
     tenth = pods[10]
     world.churn(script=[{'after': 1, 'action': 'delete', 'index': 0}])
-    run = run_tasks([{'name': 'gate', MODULE: dict(connection(world), page_size=10, return_pods=False,
-                                                  fail_condition="id=='%s'" % tenth['id'])}])
+    gate_options = dict(connection(world), page_size=10, return_pods=False, fail_condition="id=='%s'" % tenth['id'])
+    run = run_tasks([{'name': 'gate', MODULE: gate_options}])
     gate = run['gate']
     assert gate['failed'] is True and gate['gate']['reason'] == 'fail_condition'
     assert [offender['id'] for offender in gate['gate']['offenders']] == [tenth['id']]
@@ -64,8 +64,8 @@ def test_a_failed_pod_at_that_boundary_fails_the_failed_gate(world):
     pods = pod_ids(world, workload_id=workload)
     world.set_pod(pods[10]['id'], k8sPhase='Failed')
     world.churn(script=[{'after': 1, 'action': 'delete', 'index': 0}], path='/api/v1/workloads/[^/]+/pods$')
-    run = run_tasks([{'name': 'gate', MODULE: dict(connection(world), workload_id=workload, page_size=10, return_pods=False,
-                                                  fail_condition="k8sPhase=='Failed'")}])
+    gate_options = dict(connection(world), workload_id=workload, page_size=10, return_pods=False, fail_condition="k8sPhase=='Failed'")
+    run = run_tasks([{'name': 'gate', MODULE: gate_options}])
     gate = run['gate']
     assert gate['failed'] is True and gate['gate']['held'] is False and gate['gate']['pods_checked'] == 30
     assert [offender['id'] for offender in gate['gate']['offenders']] == [pods[10]['id']]
