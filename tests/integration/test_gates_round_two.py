@@ -12,10 +12,12 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from harness import start_simulator
 from playbook_runner import connection, playbook_env, run_tasks
@@ -279,3 +281,38 @@ def test_ten_more_gates_that_passed_by_accident_fail_before_any_request(sim, sco
         assert message in refused(run, name), name
     assert "orders a number with the string '0' by >" in run['lookup']['msg']
     assert api_requests(sim) == []
+
+
+def awx_rescue_play(sim, scope):
+    """docs/awx.md's block and rescue, word for word, against the simulator (connection from module_defaults)."""
+    with open(os.path.join(ROOT, 'docs', 'awx.md')) as handle:
+        blocks = re.findall(r'```yaml\n(.*?)```', handle.read(), re.S)
+    tasks = yaml.safe_load(next(block for block in blocks if 'Post-maintenance gate' in block))
+    return [{'name': 'awx rescue', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks,
+             'vars': {'runai_gate_cluster_id': scope['cluster_id'], 'runai_gate_nodepool': 'default',
+                      'ansible_python_interpreter': sys.executable},
+             'module_defaults': {'group/runai.platform.runai': dict(connection(sim), timeout=1, retries=0)}}]
+
+
+def run_play(play, tmp_path):
+    path = tmp_path / 'play.yml'
+    path.write_text(yaml.safe_dump(play, sort_keys=False))
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(path)]
+    completed = subprocess.run(command, env=playbook_env(), capture_output=True, text=True, timeout=600, check=False)
+    return completed.returncode, completed.stdout + completed.stderr
+
+
+@pytest.mark.parametrize('fault, branch', [
+    (None, 'Gate failed (fail_condition): '),
+    (dict(delay_ms=3000, count=5), 'No verdict: '),                    # a timeout: no status at all
+    (dict(body='truncated', count=5), 'No verdict (HTTP 200): '),      # a broken body came with status 200
+])
+def test_the_awx_rescue_branches_on_the_verdict_not_on_status(sim, scope, tmp_path, fault, branch):
+    """Issue 17 item 10: a network blip must not take the branch that rolls back."""
+    if fault:
+        sim.add_fault(path='^/api/v1/workloads/pods$', **fault)
+    code, output = run_play(awx_rescue_play(sim, scope), tmp_path)
+    # What failed tasks said (ansible-core 2.16: `FAILED! => {...}`; newer: `Action failed: ...`), not the playbook excerpts.
+    said = '\n'.join(line for line in output.splitlines() if 'FAILED! =>' in line or 'Action failed:' in line)
+    assert code != 0 and branch in said, output[-3000:]
+    assert ('Gate failed (' in said) == (fault is None), output[-3000:]
