@@ -316,3 +316,15 @@ def test_the_awx_rescue_branches_on_the_verdict_not_on_status(sim, scope, tmp_pa
     said = '\n'.join(line for line in output.splitlines() if 'FAILED! =>' in line or 'Action failed:' in line)
     assert code != 0 and branch in said, output[-3000:]
     assert ('Gate failed (' in said) == (fault is None), output[-3000:]
+
+
+def test_the_failed_pod_report_refuses_an_event_without_a_pod(sim):
+    """The report playbook checks its input: run by hand or by another rulebook, it must not read a workload of nothing."""
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,',
+               os.path.join(ROOT, 'playbooks', 'pod_failed_report.yml'), '-e', json.dumps({'ansible_eda': {'event': {'type': 'MODIFIED'}}}),
+               '-e', 'ansible_python_interpreter=%s' % sys.executable]
+    completed = subprocess.run(command, env=playbook_env(), capture_output=True, text=True, timeout=600, check=False)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0
+    assert 'ansible_eda.event.pod must hold the id and workloadId of a runai.platform.runai_pod_events event, got' in output
+    assert api_requests(sim) == []
