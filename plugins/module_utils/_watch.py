@@ -767,8 +767,9 @@ class PageStream:
         while not self._getter.done():
             await asyncio.wait({self._getter}, timeout=CHECK_EVERY)
             if not self._getter.done() and deadline.expired():
-                raise PollHung('Run:ai answered nothing for more than %s seconds (the timeout, and %g more) during a poll of the '
-                               'pods; the poll was given up' % (_seconds(deadline.timeout), HANG_GRACE))
+                raise PollHung('Run:ai answered nothing for %s (the timeout of %s, and %s more) during a poll of the pods; '
+                               'the poll was given up' % (_seconds(deadline.timeout + HANG_GRACE), _seconds(deadline.timeout),
+                                                          '%g' % HANG_GRACE))
         message, self._getter = self._getter.result(), None
         return message
 
@@ -907,4 +908,4 @@ async def watch_pods(queue, watch, client, clock=None, sleep=None, read_pages=sc
 
 
 def _seconds(value):
-    return '%g' % value
+    return '%g second%s' % (value, '' if value == 1 else 's')

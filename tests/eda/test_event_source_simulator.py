@@ -270,7 +270,7 @@ def test_a_control_plane_that_never_answers_is_an_error_after_one_timeout_not_af
         sim.clear_faults()
     error = running.events[-1]
     assert error == {'type': 'ERROR', 'observed_at': error['observed_at'], 'message': (
-        'Run:ai answered nothing for more than 1 seconds (the timeout, and 2 more) during a poll of the pods; the poll was given up')}
+        'Run:ai answered nothing for 3 seconds (the timeout of 1 second, and 2 more) during a poll of the pods; the poll was given up')}
 
 
 CANCEL_PROBE = """

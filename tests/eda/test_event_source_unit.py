@@ -390,7 +390,7 @@ def test_a_hung_control_plane_is_an_error_after_the_timeout_not_after_every_retr
     finally:
         never.set()
     assert queue.events == [{'type': 'ERROR', 'observed_at': queue.events[0]['observed_at'], 'message':
-                             'Run:ai answered nothing for more than 10 seconds (the timeout, and 2 more) during a poll of the pods; '
+                             'Run:ai answered nothing for 12 seconds (the timeout of 10 seconds, and 2 more) during a poll of the pods; '
                              'the poll was given up'}]
     # Given up once 12 s of silence had passed on the watch's clock: a few ticks of 0.5 s past 1012, far from timeout x attempts (40 s).
     assert 1012 < seen_at[0] < 1020
