@@ -58,6 +58,7 @@ test-oldest: venv-oldest
 bench: venv
 	@ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench.py $(BENCH_ARGS)
 	@$(VENV)/bin/python tests/benchmarks/bench_eda.py
+	@PYTHONPATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench_pager.py
 	@ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench_load.py
 
 # Regenerate docs/plugins from the plugins' own documentation, and CHANGELOG.rst from the fragments.
