@@ -286,7 +286,8 @@ class _Plan:
         else:
             self.window = min(self.workers, self.window + 1)
         self._rate_limited_seen = rate_limited
-        if page.has_next and page.served >= page.limit:
+        # A page with `next` shows that its items exist, even one a gateway cut short of the limit asked.
+        if page.has_next and page.served:
             self.known_end = max(self.known_end or 0, page.end)
 
     def count_awaited(self):

@@ -22,7 +22,8 @@ def test_the_benchmark_runs_every_case_and_writes_its_table(tmp_path):
     results = json.loads((tmp_path / 'results.json').read_text())
     assert sorted(entry['case'] for entry in results) == sorted([
         'ping', 'gate (return_pods: false + summary query)', 'gate, pods query (length(pods[?...]))',
-        'gate (return_pods: false + pod_condition)',
+        'gate (return_pods: false + pod_condition)', 'gate over the whole scope (no max_pods)',
+        'gate as users write it (summary.by_phase + assert)',
         'module, every pod returned', 'module, fields (3)', 'floor (trivial module, same pods)',
         'lookup count_only', 'lookup query', 'uri loop', 'raw requests loop'])
     assert all(entry['pods'] == 200 and entry['median'] > 0 and entry['peak_mib'] > 0 for entry in results)
@@ -32,5 +33,5 @@ def test_the_benchmark_runs_every_case_and_writes_its_table(tmp_path):
     assert all(module_peaks[case] > 0 for case in module_peaks if not case.startswith('lookup'))
     table = (tmp_path / 'results.md').read_text()
     assert 'gate: (module - ping) / raw loop = ' in table and 'every pod: module / floor = ' in table
-    assert 'pod_condition gate / gate = ' in table
+    assert 'pod_condition gate / gate, both over the whole scope = ' in table
     assert 'gate, module process peak = ' in table and '| peak MiB, module process |' in table

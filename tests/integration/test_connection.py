@@ -13,6 +13,7 @@ import urllib.request
 
 import certifi
 
+from ansible_collections.runai.platform.plugins.module_utils._pager import overlap_for
 from playbook_runner import connection, run_tasks
 
 MODULE = 'runai.platform.runai_pods_info'
@@ -48,7 +49,8 @@ def test_wrong_client_secret_is_rejected_on_the_token_path(sim):
 
 
 def test_an_expired_token_is_renewed_once_in_the_middle_of_a_listing(sim):
-    sim.add_fault(expire_tokens=True, path='^/api/v1/workloads/pods$', query='offset=1000')
+    # The eleventh page of 100: pages overlap by overlap_for(100) pods (docs/gates.md, "Reads on a living tenant").
+    sim.add_fault(expire_tokens=True, path='^/api/v1/workloads/pods$', query='offset=%d&' % (10 * (100 - overlap_for(100))))
     run = run_tasks([{'name': 'listing', MODULE: dict(connection(sim), page_size=100, return_pods=False, query='length(pods)')}])
     assert run['listing']['failed'] is False
     assert run['listing']['query_result'] == run['listing']['count'] == run['listing']['summary']['total']

@@ -63,8 +63,8 @@ def test_a_keyword_that_is_not_an_option_fails_instead_of_widening_the_scope(sim
     ], play_vars={'conn': conn})
     assert run['typo']['failed'] is True
     assert ("node_pool is not an option of the runai_pods lookup; valid options: base_url, ca_path, client_id, client_secret, "
-            "cluster_id, completed, count_only, deleted, fields, filter_by, max_pods, page_size, query, retries, search, sort_by, "
-            "sort_order, timeout, token, validate_certs, verbosity, workload_id") in run['typo']['msg']
+            "cluster_id, completed, count_only, deleted, fields, filter_by, max_pods, page_size, query, retries, revision_id, search, "
+            "sort_by, sort_order, timeout, token, validate_certs, verbosity, workload_id") in run['typo']['msg']
     assert 'nodepool, workload are not options of the runai_pods lookup; valid options: ' in run['two typos']['msg']
     assert sim.requests() == []
 

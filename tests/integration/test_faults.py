@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from ansible_collections.runai.platform.plugins.module_utils._pager import overlap_for
 from harness import start_simulator
 from playbook_runner import connection, run_tasks
 from reliability_figures import FIGURES, scan_for_secrets
@@ -38,8 +39,15 @@ class Baseline:
         self.ids = [pod['id'] for pod in run['read']['pods']]
 
     def fewest_requests(self, page_size=PAGE):
-        """A token and one request per page; pages fetched ahead past the end add up to PAGE_WORKERS - 1."""
-        return 1 + -(-len(self.ids) // page_size)
+        """A token, one request per page (pages overlap: docs/gates.md), and the count path's request that plans them."""
+        stride = page_size - overlap_for(page_size)
+        pages = 1 + max(0, -(-(len(self.ids) - page_size) // stride))
+        return 1 + pages + (1 if pages > 2 else 0)
+
+
+def page_offset(index, page_size=PAGE):
+    """The offset the pager asks for page `index` (0 is the first) of a listing that does not change."""
+    return index * (page_size - overlap_for(page_size))
 
 
 @pytest.fixture(scope='module')
@@ -74,7 +82,7 @@ def one_clear_sentence(run, result):
 # id, faults, connection options, expected: 'complete' or (the exact message, requests made); a message
 # ending in `...` is the start of the message
 COMPLETE = 'complete'
-AHEAD = 7  # pages the concurrent pager may have in flight past the last page (8 workers)
+AHEAD = 2  # pages a read may ask for past those that hold its scope (SPEC section 3)
 CASES = [
     ('429 Retry-After seconds', [dict(status=429, retry_after='1', path=LISTING)], {}, COMPLETE),
     ('429 Retry-After HTTP date', [dict(status=429, retry_after='HTTP-DATE+2', path=LISTING)], {}, COMPLETE),
@@ -142,8 +150,8 @@ def test_fault(sim, baseline, counted, case, faults, options, expected):
 def test_tokens_expiring_during_a_50_page_listing(sim, baseline, counted):
     # Three times in one listing every token issued so far is revoked; the listing must still be whole.
     assert len(baseline.ids) >= 40 * 50
-    for offset in (400, 1000, 1600):
-        sim.add_fault(expire_tokens=True, path=LISTING, query='offset=%d&' % offset)
+    for index in (10, 25, 40):
+        sim.add_fault(expire_tokens=True, path=LISTING, query='offset=%d&' % page_offset(index, 40))
     run = run_verbose([listing_task(sim, page_size=40)], sim)
     assert [pod['id'] for pod in run['read']['pods']] == baseline.ids
     assert len(sent(sim, TOKEN)) == 4
@@ -152,10 +160,10 @@ def test_tokens_expiring_during_a_50_page_listing(sim, baseline, counted):
 
 def test_concurrent_pages_with_faults_on_random_pages(sim, baseline, counted):
     # Pages are fetched concurrently after the first: faults on some of them must not lose, repeat or reorder pods.
-    faults = ((500, dict(status=503)), (1250, dict(drop='mid_body')), (1750, dict(status=429, retry_after='1')),
-              (2000, dict(delay_ms=1500)), (750, dict(status=502, body='html', count=2)))
-    for offset, fault in faults:
-        sim.add_fault(path=LISTING, query='offset=%d&' % offset, **fault)
+    faults = ((2, dict(status=503)), (5, dict(drop='mid_body')), (7, dict(status=429, retry_after='1')),
+              (8, dict(delay_ms=1500)), (3, dict(status=502, body='html', count=2)))
+    for index, fault in faults:
+        sim.add_fault(path=LISTING, query='offset=%d&' % page_offset(index), **fault)
     run = run_verbose([listing_task(sim, timeout=1)], sim)
     assert [pod['id'] for pod in run['read']['pods']] == baseline.ids
     fewest = baseline.fewest_requests() + 6
