@@ -16,14 +16,12 @@ requests the simulators admitted and refused, and the total time next to the bou
 tests/benchmarks/bench_load.py runs it in full. Standard library and PyYAML only; no pytest.
 """
 
-import asyncio
 import json
 import os
 import runpy
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import yaml
@@ -33,6 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'simulator'))
 
 from harness import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
+from running_source import RunningSource  # noqa: E402  pylint: disable=wrong-import-position
 
 MODULE = 'runai.platform.runai_pods_info'
 PAGE_SIZE = 50
@@ -119,48 +118,6 @@ def tenants_playbook(results_dir):
                        {'name': 'Keep the verdict', 'ansible.builtin.copy': {
                            'content': '{{ gate | to_json }}', 'dest': results_dir + '/{{ inventory_hostname }}.json',
                            'mode': '0600'}}]}]
-
-
-class EventSource:
-    """runai_pod_events' main() on its own event loop in a thread (as ansible-rulebook runs it), keeping its events."""
-
-    def __init__(self, source_path, args):
-        self.events = []
-        self.failure = None
-        self._source = runpy.run_path(source_path)
-        self._args = args
-        self._loop = asyncio.new_event_loop()
-        self._task = None
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name='runai-load-event-source', daemon=True)
-        self._thread.start()
-
-    def _run(self):
-        asyncio.set_event_loop(self._loop)
-        outer = self
-
-        class Queue:
-            async def put(self, event):
-                with outer._lock:  # pylint: disable=protected-access
-                    outer.events.append(event)
-        self._task = self._loop.create_task(self._source['main'](Queue(), self._args))
-        try:
-            self._loop.run_until_complete(self._task)
-        except asyncio.CancelledError:
-            pass
-        except Exception as exc:  # pylint: disable=broad-except  # what ended the source, for the report
-            self.failure = exc
-        finally:
-            self._loop.close()
-
-    def count(self, kind):
-        with self._lock:
-            return sum(1 for event in self.events if event['type'] == kind)
-
-    def stop(self):
-        if self._thread.is_alive() and self._task is not None:
-            self._loop.call_soon_threadsafe(self._task.cancel)
-        self._thread.join(30)
 
 
 def installed_event_source():
@@ -252,7 +209,7 @@ class LoadRun:
         started = time.monotonic()
         if self.event_source:
             arguments = dict(_connection_vars_args(main), interval=self.interval, workload_id=inventory['examples']['workloadWith100Pods'])
-            source = EventSource(installed_event_source(), arguments)
+            source = RunningSource(runpy.run_path(installed_event_source()), arguments)
         processes = []
         for number, plan in enumerate(plans):
             results_path = os.path.join(workdir, 'gate-%d.json' % number)
