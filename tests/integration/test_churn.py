@@ -109,3 +109,31 @@ def test_a_scope_that_two_pages_hold_is_read_with_two_pages(world):
     run = run_tasks([{'name': 'read', MODULE: dict(connection(world), page_size=500, return_pods=False)}])
     assert run['read']['count'] == total
     assert len(list_requests(world)) == 2
+
+
+@pytest.fixture(scope='module')
+def distant():
+    """A control plane 50 ms away: pages fetched ahead come back in another order than they were asked."""
+    with start_simulator('--pods', '1000', '--seed', '11', '--latency-ms', '50') as running:
+        yield running
+
+
+@pytest.mark.parametrize('page_size', [1, 10, 500])
+def test_a_distant_control_plane_under_churn_loses_no_pod_that_stayed(distant, page_size):
+    # SPEC section 3 at 50 ms, through the module's concurrent paging (both paths are proven under seeded churn in
+    # tests/unit/plugins/module_utils/test_pager_churn.py): a deletion and an insertion after every list answer.
+    distant.reset()
+    scope = distant.add_workload(pods=60 if page_size == 1 else 400, k8s_phase='Running', name='churn-distant')['workload']['id']
+    options = dict(workload_id=scope) if page_size < 500 else {}
+    before = [pod['id'] for pod in pod_ids(distant, **options)]
+    mark = distant.latest_change()
+    distant.churn(seed=page_size, per_answer={'deletes': 1, 'creates': 1, 'changes': 1})
+    run = run_tasks([{'name': 'read', MODULE: dict(connection(distant), page_size=page_size, fields=['id'], **options)}])
+    distant.stop_churn()
+    changes = distant.changes(since=mark)
+    read_ids = [pod['id'] for pod in run['read']['pods']]
+    distant.reset()
+    assert len(read_ids) == len(set(read_ids))
+    assert set(pods_that_stayed(before, changes)) <= set(read_ids)
+    assert set(read_ids) <= set(before) | pods_created(changes)
+    assert any(change['kind'] == 'deleted' for change in changes)
