@@ -339,9 +339,9 @@ class RunaiClient:
             return 'Cannot resolve the host name of base_url %s' % self.base_url
         if 'refused' in reason:
             return 'Cannot connect to Run:ai at %s: connection refused' % self.base_url
-        # An HTTPS server asked in plain HTTP resets the connection, or answers with TLS bytes that are no HTTP status line.
-        plain_to_tls = self.base_url.startswith('http://') and ('reset by peer' in reason or 'badstatusline' in reason)
-        hint = ' (base_url starts with http://: if the server speaks HTTPS, use https://)' if plain_to_tls else ''
+        # An HTTPS server asked in plain HTTP resets the connection, closes it, or answers with TLS bytes that are no
+        # HTTP status line: which one depends on timing, so any broken plain-HTTP connection gets the hint.
+        hint = ' (base_url starts with http://: if the server speaks HTTPS, use https://)' if self.base_url.startswith('http://') else ''
         return 'The connection to Run:ai at %s broke during %s %s%s' % (self.base_url, method, path, hint)
 
     def _tls_error(self, exc):

@@ -26,6 +26,8 @@ MODULE = 'runai.platform.runai_pods_info'
 LISTING = '^/api/v1/workloads/pods$'
 TOKEN = '^/api/v1/token$'
 PAGE = 250
+# The simulator speaks plain HTTP: a connection that breaks there may be an HTTPS server asked in plain HTTP.
+PLAIN_HTTP_HINT = ' (base_url starts with http://: if the server speaks HTTPS, use https://)'
 
 
 def listing_task(sim, page_size=PAGE, **connection_options):
@@ -113,7 +115,7 @@ CASES = [
     ('token path 500 throughout', [dict(status=500, count=10, path=TOKEN)], {},
      ('Run:ai API request failed: HTTP 500 from POST /api/v1/token: ...', 4)),
     ('token path dropped throughout', [dict(drop='before', count=10, path=TOKEN)], {'retries': 1},
-     ('The connection to Run:ai at BASE_URL broke during POST /api/v1/token (after 2 attempts)', 2)),
+     ('The connection to Run:ai at BASE_URL broke during POST /api/v1/token' + PLAIN_HTTP_HINT + ' (after 2 attempts)', 2)),
 ]
 
 
@@ -199,7 +201,7 @@ def test_the_control_plane_going_away_mid_run(counted):
     # last one: refused if it went away between two requests, broken if in the middle of one.
     assert message.startswith('after ') and message.endswith((
         'Cannot connect to Run:ai at %s: connection refused (after 2 attempts)' % doomed.base_url,
-        'The connection to Run:ai at %s broke during GET /api/v1/workloads/pods (after 2 attempts)' % doomed.base_url)), message
+        'The connection to Run:ai at %s broke during GET /api/v1/workloads/pods' % doomed.base_url + PLAIN_HTTP_HINT + ' (after 2 attempts)')), message
     assert run['gate']['requests'] >= 3
 
 
