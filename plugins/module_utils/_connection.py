@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
 
 
 # The environment variable each connection option falls back to, for every plugin.
@@ -22,6 +23,24 @@ ENVIRONMENT = {'base_url': 'RUNAI_BASE_URL', 'client_id': 'RUNAI_CLIENT_ID', 'cl
                'token': 'RUNAI_TOKEN', 'validate_certs': 'RUNAI_VALIDATE_CERTS', 'ca_path': 'RUNAI_CA_PATH',
                'timeout': 'RUNAI_TIMEOUT'}
 CREDENTIALS = ('token', 'client_id', 'client_secret')
+# The connection options of every plugin, declared once. Each plugin adds where else a value may come from:
+# modules a fallback to ENVIRONMENT (_options.argument_spec), the lookup the `env:` and `vars:` of its doc
+# fragment, the event source its `environ`. token, client_id and client_secret are read from the environment
+# apart: which way of authenticating wins depends on where each value was set (credential_levels).
+CONNECTION_ARGUMENT_SPEC = dict(
+    base_url=dict(type='str'),
+    client_id=dict(type='str'),
+    client_secret=dict(type='str', no_log=True),
+    token=dict(type='str', no_log=True),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='float', default=30.0),
+    retries=dict(type='int', default=3),
+)
+CONNECTION_BOUNDS = {'timeout': Bound(above=0, number=True, wording='a number of seconds greater than 0'),
+                     'retries': Bound(low=0, wording='an integer of 0 or more')}
+# What a value of the environment that does not convert is said not to be, by option.
+ENVIRONMENT_WORDING = {'validate_certs': 'a boolean', 'timeout': 'a number of seconds'}
 _PEM_MARKER = b'-----BEGIN CERTIFICATE-----'
 # What a URL may carry that a message must not repeat: everything after the first ? or #, and the user-info
 # (the last @ before the path: a password may itself hold an @).
@@ -66,6 +85,24 @@ class Sources:
 MODULE_SOURCES = Sources()
 
 
+def credential_levels(own_word, own_values, environment_values, variable_values=None):
+    """Where token, client_id and client_secret were set, strongest first, for resolve_credentials().
+
+    The plugin's own options (`own_word % name` says where: 'the task option %s'), then the lookup's Ansible
+    variables, then the environment (`environment_values`, by option name).
+    """
+    levels = [CredentialLevel(lambda name: own_word % name, dict((name, own_values.get(name)) for name in CREDENTIALS))]
+    if variable_values is not None:
+        levels.append(CredentialLevel(lambda name: 'the Ansible variable runai_%s' % name, variable_values))
+    levels.append(CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name], environment_values))
+    return levels
+
+
+def environment_credentials(environ):
+    """token, client_id and client_secret as the RUNAI_* variables of `environ` set them."""
+    return dict((name, environ.get(ENVIRONMENT[name])) for name in CREDENTIALS)
+
+
 def client_from_options(get, credential_levels=None, sources=MODULE_SOURCES, **client_arguments):
     """A RunaiClient from the connection options read through `get(name)`; RunaiError if they are wrong.
 
@@ -77,12 +114,8 @@ def client_from_options(get, credential_levels=None, sources=MODULE_SOURCES, **c
     if credential_levels is None:
         credential_levels = [CredentialLevel(lambda name: 'the %s option' % name, dict((name, get(name)) for name in CREDENTIALS))]
     credentials = resolve_credentials(credential_levels, sources)
-    timeout = get('timeout')
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise RunaiError('timeout must be a number of seconds greater than 0, got %s' % shown(timeout))
-    retries = get('retries')
-    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-        raise RunaiError('retries must be an integer of 0 or more, got %s' % shown(retries))
+    check_bounds(get, CONNECTION_BOUNDS)
+    timeout, retries = (CONNECTION_ARGUMENT_SPEC[name]['default'] if get(name) is None else get(name) for name in ('timeout', 'retries'))
     ca_path = check_ca_path(get('ca_path'))
     validate_certs = get('validate_certs')
     return RunaiClient(base_url, validate_certs=True if validate_certs is None else validate_certs, ca_path=ca_path,

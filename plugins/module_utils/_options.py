@@ -6,7 +6,7 @@
 
 """Argument specs shared by the modules; the doc fragments connection and pods document them.
 
-The pod selection options are declared in _pods.py (pure data, also read by the lookup and the event source).
+The pod selection options are declared in _pod_query.py (pure data, also read by the lookup and the event source).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,12 +16,13 @@ import os
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.module_utils.basic import AnsibleFallbackNotFound, missing_required_lib
-from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.runai.platform.plugins.module_utils._connection import CREDENTIALS, ENVIRONMENT, CredentialLevel, client_from_options
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._connection import (
+    CONNECTION_ARGUMENT_SPEC, CREDENTIALS, ENVIRONMENT, ENVIRONMENT_WORDING, client_from_options, credential_levels, environment_credentials)
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH, JMESPATH_IMPORT_ERROR
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import environment_value
 
 
 # A value from the environment that its option's type refuses, by option, for client_for_module() to report:
@@ -30,65 +31,36 @@ from ansible_collections.runai.platform.plugins.module_utils._jmespath import HA
 REFUSED_ENVIRONMENT = {}
 
 
-def _env(name):
-    return (_from_environment, [name])
-
-
 def _from_environment(name):
-    """The option's value from its environment variable, converted to the option's type where that can fail
-    (CONVERTED); a value that does not convert is recorded in REFUSED_ENVIRONMENT and left out, so that the
-    module can say which variable held it."""
-    variable = ENVIRONMENT[name]
-    if variable not in os.environ:
-        raise AnsibleFallbackNotFound
-    text = os.environ[variable]
-    if name not in CONVERTED:
-        return text
-    convert, what = CONVERTED[name]
+    """The option's value from its environment variable, in the option's type; one that does not convert is
+    recorded in REFUSED_ENVIRONMENT and left out, so that the module can say which variable held it."""
     try:
-        return convert(text)
-    except (TypeError, ValueError):
-        REFUSED_ENVIRONMENT[name] = '%s=%s is not %s' % (variable, shown(text), what)
+        value = environment_value(name, ENVIRONMENT[name], os.environ, CONNECTION_ARGUMENT_SPEC, ENVIRONMENT_WORDING.get(name))
+    except RunaiError as exc:
+        REFUSED_ENVIRONMENT[name] = str(exc)
         raise AnsibleFallbackNotFound
-
-
-def _boolean(text):
-    return boolean(text, strict=True)
-
-
-# The options whose environment value is converted here (argument specs allow only names as a fallback's arguments).
-CONVERTED = {'validate_certs': (_boolean, 'a boolean'), 'timeout': (float, 'a number of seconds')}
-
-# token, client_id and client_secret have no env_fallback: which way of authenticating wins depends on
-# where each value was set (the task over the environment), which client_for_module() works out.
-CONNECTION_ARGUMENT_SPEC = dict(
-    base_url=dict(type='str', fallback=_env('base_url')),
-    client_id=dict(type='str'),
-    client_secret=dict(type='str', no_log=True),
-    token=dict(type='str', no_log=True),
-    validate_certs=dict(type='bool', default=True, fallback=_env('validate_certs')),
-    ca_path=dict(type='path', fallback=_env('ca_path')),
-    timeout=dict(type='float', default=30.0, fallback=_env('timeout')),
-    retries=dict(type='int', default=3),
-)
+    if value is None:
+        raise AnsibleFallbackNotFound
+    return value
 
 
 def client_for_module(module):
     """The RunaiClient of a module run: task options (module_defaults included) win over the environment."""
     if REFUSED_ENVIRONMENT:
         raise RunaiError('; '.join(REFUSED_ENVIRONMENT[name] for name in sorted(REFUSED_ENVIRONMENT)))
-    from_environment = dict((name, os.environ.get(ENVIRONMENT[name])) for name in CREDENTIALS)
+    from_environment = environment_credentials(os.environ)
     for name in ('token', 'client_secret'):
         if from_environment[name]:
             module.no_log_values.add(from_environment[name])
-    levels = [CredentialLevel(lambda name: 'the task option %s' % name, dict((name, module.params[name]) for name in CREDENTIALS)),
-              CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name], from_environment)]
+    levels = credential_levels('the task option %s', module.params, from_environment)
     return client_from_options(module.params.get, levels, user_agent_extra='ansible-core/%s' % ANSIBLE_CORE_VERSION)
 
 
 def argument_spec(*specs):
-    """The connection options plus the given option dicts, as one argument spec."""
-    merged = dict(CONNECTION_ARGUMENT_SPEC)
+    """The connection options, each falling back to its RUNAI_* environment variable, plus the given option dicts, as one
+    argument spec. The credentials have no fallback: client_for_module() reads them from the environment apart."""
+    merged = dict((name, dict(option, fallback=(_from_environment, [name])) if name in ENVIRONMENT and name not in CREDENTIALS else option)
+                  for name, option in CONNECTION_ARGUMENT_SPEC.items())
     for spec in specs:
         merged.update(spec)
     return merged
