@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -24,6 +25,15 @@ class Reply:
         self.headers = headers or {}
         self.raw = raw
         self.delay = delay
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up mid-answer (tests close connections early on purpose); reports anything else."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class ScriptedServer:
@@ -65,7 +75,7 @@ class ScriptedServer:
 
             do_GET = do_POST = _handle
 
-        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.httpd = _QuietServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True
         self.base_url = 'http://127.0.0.1:%d' % self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

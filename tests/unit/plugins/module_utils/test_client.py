@@ -14,7 +14,7 @@ import json
 import os
 import random
 import socket
-import time
+import types
 
 import pytest
 import yaml
@@ -177,12 +177,15 @@ def test_the_token_request_rides_out_a_rate_limit_too(server):
     assert sleeps == [1.0] * 6
 
 
-def test_retry_after_as_http_date_is_honoured(server):
+def test_retry_after_as_http_date_is_honoured(server, monkeypatch):
+    # The client's clock stands still 30 seconds before the date the server names: the wait is exactly those 30 seconds.
+    now = 1445412450.0
+    monkeypatch.setattr(_client, 'time', types.SimpleNamespace(time=lambda: now))
+    when = email.utils.formatdate(now + 30, usegmt=True)
     sleeps = []
-    when = email.utils.formatdate(time.time() + 30, usegmt=True)
     server.responder = token_then(failing(1, Reply(503, {'code': 503, 'message': 'later'}, headers={'Retry-After': when})))
     make_client(server, sleeps).get(PODS_PATH)
-    assert len(sleeps) == 1 and 27 <= sleeps[0] <= 31
+    assert sleeps == [30.0]
 
 
 def test_retry_after_longer_than_120_seconds_fails_at_once(server):

@@ -11,6 +11,8 @@ checks the same expected pods, so the two paths cannot drift apart.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
+
 import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, RunaiError
@@ -257,12 +259,45 @@ def test_iter_pages_hands_on_each_pages_new_pods_in_order(server, decoder, worke
         ids(pods(100)), ids(pods(300)[100:149])]
 
 
+class CountingClient:
+    """The client's get(), counting the requests under way (started, not yet returned); no count path."""
+
+    def __init__(self, client):
+        self.client = client
+        self.page_workers = client.page_workers
+        self.under_way = 0
+        self._lock = threading.Lock()
+
+    def get(self, *args, **kwargs):
+        with self._lock:
+            self.under_way += 1
+        try:
+            return self.client.get(*args, **kwargs)
+        finally:
+            with self._lock:
+                self.under_way -= 1
+
+
 def test_closing_iter_pages_early_stops_asking(server, decoder, workers):
-    server.responder = scripted_list(pods(100000))
-    pages = iter_pages(make_client(server, workers), PODS_PATH, [], 'pods', page_size=10)
+    # Pages from offset 18 on are held by the server until the caller closes: on the concurrent path they are
+    # in flight then. Once close() returns, no request may still be under way (a pool left running would ask on).
+    listing = scripted_list(pods(100000))
+    held, closing = threading.Event(), threading.Event()
+
+    def respond(request):
+        if int(request['params']['offset'][0]) >= 18:
+            held.set()
+            closing.wait(60)
+        return listing(request)
+    server.responder = respond
+    client = CountingClient(make_client(server, workers))
+    pages = iter_pages(client, PODS_PATH, [], 'pods', page_size=10)
     assert ids(next(pages)) == ids(pods(10))
     assert ids(next(pages)) == ids(pods(19)[10:])  # the second page starts at 9: one pod of overlap
+    if workers == CONCURRENT:
+        assert held.wait(60)  # pages past the second are in flight, held by the server
+    closing.set()
     pages.close()
-    sent = len(server.api_requests())
-    assert sent <= 2 + CONCURRENT
-    assert len(server.api_requests()) == sent
+    # close() returns once the pages in flight are answered or cancelled: nothing runs on behind the caller.
+    assert client.under_way == 0
+    assert len(server.api_requests()) <= 2 + CONCURRENT
