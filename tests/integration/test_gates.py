@@ -208,14 +208,18 @@ def test_gpu_allocated_is_always_a_float(every_pod, sim):
 def test_fail_condition_ends_a_long_wait_at_once(world):
     added = world.add_workload(pods=2, k8s_phase='Pending', name='gate-fast')
     workload, pods = added['workload']['id'], added['pods']
+    path = '/api/v1/workloads/%s/pods' % workload
     changed = {}
-    after_first_read(world, '/api/v1/workloads/%s/pods' % workload,
-                     lambda: changed.update(pod=world.set_pod(pods[1]['id'], k8sPhase='Failed', nodeName='dgx-3')))
-    started = time.monotonic()
+
+    def fail_one_pod():
+        changed['polls_before'] = [request['path'] for request in world.requests()].count(path)
+        changed['pod'] = world.set_pod(pods[1]['id'], k8sPhase='Failed', nodeName='dgx-3')
+    after_first_read(world, path, fail_one_pod)
     run = run_tasks([gate_task('gate', world, workload_id=workload, pod_condition=RUNNING, fail_condition=FAILED,
                                wait=True, wait_timeout=60, wait_sleep=2)])
     result = run['gate']
-    assert time.monotonic() - started < 30 and result['elapsed'] < 10 and result['attempts'] <= 4
+    # The first poll answered after the change ends the wait (one poll may have been under way while the pod changed).
+    assert result['attempts'] - changed['polls_before'] in (0, 1), (result['attempts'], changed['polls_before'])
     assert result['msg'] == 'after %d s (%d polls): 1 pod matches fail_condition "k8sPhase==\'Failed\'": gate-fast-1 (Failed, node dgx-3, since %s)' % (
         round(result['elapsed']), result['attempts'], since(changed['pod']))
     assert result['gate']['reason'] == 'fail_condition' and result['wait_result'] is False
@@ -285,4 +289,4 @@ def test_forbidden_ends_the_wait_at_once(world):
     run = run_tasks([gate_task('gate', world, workload_id=added['workload']['id'], pod_condition=RUNNING, wait=True, wait_timeout=60, wait_sleep=1)])
     result = run['gate']
     assert result['msg'].startswith('The credentials lack permission for this resource: HTTP 403 from GET %s' % path)
-    assert result['status'] == 403 and result['attempts'] == 1 and result['elapsed'] < 5
+    assert result['status'] == 403 and result['attempts'] == 1  # one poll: no second one after a 403
