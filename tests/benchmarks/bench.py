@@ -15,6 +15,7 @@ import argparse
 import json
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -55,6 +56,25 @@ LARGE_SIZE = 200000
 # The cases run at LARGE_SIZE pods or more.
 FLAT_CASES = ('ping', GATE, USER_GATE, WHOLE_SCOPE_GATE, POD_CONDITION_GATE, 'lookup count_only', 'lookup query', 'raw requests loop')
 MODULE_PYTHON = os.path.join(HERE, 'module_python.py')
+
+# What each case concluded, from one untimed run per size with one more task: the pods it read and the Failed pods
+# among them; the whole-scope cases, how many pods the scope holds. The cases compared must agree (check_verdicts).
+FAILED = "selectattr('k8sPhase', 'equalto', 'Failed') | list | length"
+URI_PODS = "(pages.results | map(attribute='json') | map(attribute='pods') | flatten(levels=1))"
+VERDICTS = {
+    GATE: "{'pods': result.count, 'failed': result.query_result}",
+    USER_GATE: "{'pods': result.count, 'failed': result.query_result.Failed | default(0)}",
+    PODS_QUERY_GATE: "{'pods': result.count, 'failed': result.query_result}",
+    WHOLE_SCOPE_GATE: "{'scope': result.count}",
+    POD_CONDITION_GATE: "{'scope': result.gate.pods_checked}",
+    'module, every pod returned': "{'pods': result.pods | length, 'failed': result.pods | %s}" % FAILED,
+    'module, fields (3)': "{'pods': result.pods | length, 'failed': result.pods | %s}" % FAILED,
+    'floor (trivial module, same pods)': "{'pods': result.pods | length, 'failed': result.pods | %s}" % FAILED,
+    'lookup count_only': "{'scope': value | int}",
+    'lookup query': "{'failed': value | int}",
+    'uri loop': "{'pods': %s | length, 'failed': %s | %s}" % (URI_PODS, URI_PODS, FAILED),
+}
+VERDICT_LINE = re.compile(r'bench-verdict (\{[^\n]*?\})(?:"|$)', re.MULTILINE)
 
 
 def play(tasks, name='bench'):
@@ -151,6 +171,19 @@ class Runner:
             json.dump(self.extra_vars, handle)
         return [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', '-e', '@' + variables, playbook]
 
+    def verdict(self, name, case):
+        """What the case concluded (VERDICTS; the raw loop prints its own), from one untimed run; None for ping."""
+        if case != 'raw':
+            if name not in VERDICTS:
+                return None
+            case[-1]['tasks'].append({'name': 'verdict', 'ansible.builtin.debug': {'msg': 'bench-verdict {{ %s | to_json }}' % VERDICTS[name]}})
+        completed = subprocess.run(self.command(name, case), env=self.env, capture_output=True, text=True, check=False)
+        found = VERDICT_LINE.findall(completed.stdout)
+        if completed.returncode != 0 or len(found) != 1:
+            raise SystemExit('bench: case %r gave no verdict:\n%s' % (name, completed.stdout[-3000:]))
+        # In a debug message the JSON arrives escaped as a JSON string; the raw loop prints it as it is.
+        return json.loads(found[0] if case == 'raw' else json.loads('"%s"' % found[0]))
+
     def measure(self, name, case):
         output = subprocess.run([PYTHON, os.path.join(HERE, 'measure.py')] + self.command(name, case), env=self.env,
                                 capture_output=True, text=True, check=True).stdout
@@ -176,6 +209,19 @@ def run_cases(runner, cases, runs, record):
             record(name, measured)
             print('  %-48s run %d  %7.2f s  %6.0f MiB  module %s MiB' % (
                 name, run + 1, measured['seconds'], measured['peak_mib'], mib(measured['module_peak_mib'])), flush=True)
+
+
+def check_verdicts(verdicts, size):
+    """The cases of one size read the same `size` pods and count the same Failed pods; the whole-scope cases see
+    one scope. Otherwise the benchmark compares cases that do different work: it stops, naming what differs."""
+    read = dict((name, verdict) for name, verdict in verdicts.items() if verdict and 'scope' not in verdict)
+    short = dict((name, verdict['pods']) for name, verdict in read.items() if verdict.get('pods', size) != size)
+    failed = set(verdict['failed'] for verdict in read.values() if 'failed' in verdict)
+    scopes = set(verdict['scope'] for verdict in verdicts.values() if verdict and 'scope' in verdict)
+    if short or len(failed) > 1 or len(scopes) > 1:
+        raise SystemExit('bench: at N=%d the cases disagree (pods read other than N: %s; Failed pods counted: %s; '
+                         'whole scopes: %s): %s' % (size, short, sorted(failed), sorted(scopes), json.dumps(verdicts, sort_keys=True)))
+    return {'pods': size, 'failed': failed.pop() if failed else None, 'scope': scopes.pop() if scopes else None}
 
 
 def mib(value):
@@ -284,6 +330,8 @@ def main():
     skipped = set(filter(None, options.skip.split(';')))
     os.makedirs(options.out, exist_ok=True)
     samples = {}
+    verdicts = {}  # (case, size) -> what the case concluded
+    agreed = {}  # size -> what every case agreed on
     started = time.time()
     with tempfile.TemporaryDirectory(prefix='runai-bench-') as workdir:
         for latency in latencies:
@@ -299,7 +347,12 @@ def main():
                     del pods
                     cases = dict((name, case) for name, case in pod_cases(size, pods_file).items()
                                  if name not in skipped and (name in FLAT_CASES or not large))
-                    run_cases(Runner(sim, workdir, size), cases, options.runs,
+                    runner = Runner(sim, workdir, size)
+                    if size not in agreed:
+                        found = dict((name, runner.verdict(name, json.loads(json.dumps(case)))) for name, case in cases.items())
+                        agreed[size] = check_verdicts(found, size)
+                        verdicts.update(((name, size), verdict) for name, verdict in found.items())
+                    run_cases(runner, cases, options.runs,
                               lambda name, measured, size=size, latency=latency: samples.setdefault((name, size, latency), []).append(measured))
             with simulator_for(1000, latency) as sim:
                 examples = sim.inventory()['examples']
@@ -313,14 +366,21 @@ def main():
     report = ['# runai.platform benchmark', '',
               'ansible-core %s, Python %s, %d CPUs, %d run(s) per case, %.0f s in all.' % (
                   ansible_version(), sys.version.split()[0], os.cpu_count(), options.runs, time.time() - started), ''] + table(results) + \
-        ['', '## Ratios (medians of this run)', ''] + ['- ' + line for line in ratio_lines(results, sizes, latencies)]
+        ['', '## Ratios (medians of this run)', ''] + ['- ' + line for line in ratio_lines(results, sizes, latencies)] + \
+        ['', '## Verdicts (one untimed run of each case per size)', ''] + ['- ' + verdict_line(agreement) for _size, agreement in sorted(agreed.items())]
     text = '\n'.join(report) + '\n'
     with open(os.path.join(options.out, 'results.md'), 'w') as handle:
         handle.write(text)
     with open(os.path.join(options.out, 'results.json'), 'w') as handle:
-        json.dump([dict(case=key[0], pods=key[1], latency_ms=key[2], **value) for key, value in results.items()], handle, indent=1)
+        json.dump([dict(case=key[0], pods=key[1], latency_ms=key[2], verdict=verdicts.get(key[:2]), **value) for key, value in results.items()],
+                  handle, indent=1)
     print('\n' + text)
     print('written to %s' % os.path.relpath(os.path.join(options.out, 'results.md')))
+
+
+def verdict_line(agreement):
+    return 'N=%d: every case read %d pods and counted %s Failed; the whole-scope cases saw %s pods' % (
+        agreement['pods'], agreement['pods'], agreement['failed'], agreement['scope'])
 
 
 def ansible_version():

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -27,11 +28,36 @@ def test_the_benchmark_runs_every_case_and_writes_its_table(tmp_path):
         'module, every pod returned', 'module, fields (3)', 'floor (trivial module, same pods)',
         'lookup count_only', 'lookup query', 'uri loop', 'raw requests loop'])
     assert all(entry['pods'] == 200 and entry['median'] > 0 and entry['peak_mib'] > 0 for entry in results)
+    # The cases compared read the same 200 pods and count the same Failed pods among them; the whole-scope
+    # cases see one scope, larger than 200 pods. Only ping concludes nothing.
+    verdicts = dict((entry['case'], entry['verdict']) for entry in results)
+    assert [case for case, verdict in verdicts.items() if verdict is None] == ['ping']
+    whole_scope = ('gate over the whole scope (no max_pods)', 'gate (return_pods: false + pod_condition)', 'lookup count_only')
+    assert len(set(verdicts[case]['scope'] for case in whole_scope)) == 1 and verdicts['lookup count_only']['scope'] > 200
+    read = dict((case, verdict) for case, verdict in verdicts.items() if verdict is not None and case not in whole_scope)
+    assert all(verdict.get('pods', 200) == 200 for verdict in read.values()), read
+    failed = set(verdict['failed'] for verdict in read.values())
+    assert len(failed) == 1 and min(failed) > 0 and len(read) == 9, read
+    # Each ratio is computed from the medians of both sides.
+    medians = dict((entry['case'], entry['median']) for entry in results)
+    table = (tmp_path / 'results.md').read_text()
+    assert ratio(table, 'gate: (module - ping) / raw loop') == '%.2f' % (
+        (medians['gate (return_pods: false + summary query)'] - medians['ping']) / medians['raw requests loop'])
+    assert ratio(table, 'every pod: module / floor') == '%.2f' % (
+        medians['module, every pod returned'] / medians['floor (trivial module, same pods)'])
+    assert ratio(table, 'pod_condition gate / gate, both over the whole scope') == '%.2f' % (
+        medians['gate (return_pods: false + pod_condition)'] / medians['gate over the whole scope (no max_pods)'])
+    assert ratio(table, 'lookup count_only / ping') == '%.2f' % (medians['lookup count_only'] / medians['ping'])
+    assert 'N=200: every case read 200 pods and counted %d Failed' % failed.pop() in table
     # Every module case records its module process apart (the lookups run in ansible-playbook itself).
     module_peaks = dict((entry['case'], entry['module_peak_mib']) for entry in results)
     assert module_peaks['lookup count_only'] is None
     assert all(module_peaks[case] > 0 for case in module_peaks if not case.startswith('lookup'))
-    table = (tmp_path / 'results.md').read_text()
     assert 'gate: (module - ping) / raw loop = ' in table and 'every pod: module / floor = ' in table
     assert 'pod_condition gate / gate, both over the whole scope = ' in table
     assert 'gate, module process peak = ' in table and '| peak MiB, module process |' in table
+
+
+def ratio(table, name):
+    """The figure the results table gives after `name = `, as printed: two decimals."""
+    return re.search(re.escape(name) + r' = (-?[0-9.]+)', table).group(1)
