@@ -89,6 +89,9 @@ def test_format_writes_the_apis_form_for_any_zone():
     ('-1w', NOW - datetime.timedelta(weeks=1)),
     ('-105000w', datetime.datetime(14, 7, 18, 12, 0, 0, tzinfo=UTC)),
     ('2026-11-27T10:00:00', datetime.datetime(2026, 11, 27, 10, tzinfo=UTC)),
+    ('2026-11-27T10:00:00Z', datetime.datetime(2026, 11, 27, 10, tzinfo=UTC)),
+    ('2026-11-27T12:00:00+02:00', datetime.datetime(2026, 11, 27, 10, tzinfo=UTC)),
+    ('2026-11-27T10:00:00.250Z', datetime.datetime(2026, 11, 27, 10, 0, 0, 250000, tzinfo=UTC)),
 ])
 def test_times_users_write(text, expected):
     assert parse_time(text, NOW) == expected
