@@ -105,7 +105,8 @@ from ansible_collections.runai.platform.plugins.module_utils._errors import Runa
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
 from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_read_options
-from ansible_collections.runai.platform.plugins.module_utils._pods import POD_QUERY_ARGUMENT_SPEC, fetch_pod_result, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_QUERY_ARGUMENT_SPEC, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_result
 
 OPTION_NAMES = tuple(CONNECTION_ARGUMENT_SPEC) + tuple(POD_QUERY_ARGUMENT_SPEC)
 LOOKUP_SOURCES = Sources(option_word='keyword', variables=True)

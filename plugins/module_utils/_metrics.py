@@ -18,7 +18,8 @@ from ansible_collections.runai.platform.plugins.module_utils._answers import che
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import uuid_option
-from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pods, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list
 
 METRICS_PATH = '/api/v1/workloads/%s/pods/%s/metrics'
 MAX_SAMPLES = 1000
@@ -42,7 +43,7 @@ PERCENTILES = ('p50', 'p90', 'p99')
 STAT_FIGURES = ('min', 'max', 'avg', 'last', 'samples')
 
 
-def parse_time(option, text, now):
+def time_option(option, text, now):
     """`now`, `-<n><unit>` or ISO 8601 (zone-less is UTC) -> an aware UTC datetime; RunaiError naming the option otherwise."""
     try:
         return _dates.parse_time(text, now)
@@ -76,7 +77,7 @@ def read_metrics_query(get, now=None):
     unknown = [name for name in metric_types if name not in METRIC_TYPES]
     if not metric_types or unknown:
         raise RunaiError('metric_types must name metric types of the API (%s), got %s' % (', '.join(METRIC_TYPES), shown(unknown or metric_types)))
-    start, end = parse_time('start', get('start'), now), parse_time('end', get('end'), now)
+    start, end = time_option('start', get('start'), now), time_option('end', get('end'), now)
     if start >= end:
         raise RunaiError('start must be before end: start %s is %s, end %s is %s' % (
             shown(get('start')), format_api_datetime(start), shown(get('end')), format_api_datetime(end)))
@@ -125,7 +126,7 @@ def fetch_pod_metrics(client, metrics_query, pod_id, pod_name=None, workload_id=
 def list_scope_pods(client, metrics_query):
     """The pods that are not deleted of the workload (paged) or of the revision (one answer), in the API's order."""
     scope = {'revision_id': metrics_query.revision_id} if metrics_query.revision_id else {'workload_id': metrics_query.workload_id}
-    return fetch_pods(client, read_pod_query(scope.get))
+    return fetch_pod_list(client, read_pod_query(scope.get))
 
 
 def fetch_one_pod_metrics(client, metrics_query):

@@ -40,9 +40,12 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
-from ansible_collections.runai.platform.plugins.module_utils._pods import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from ansible_collections.runai.platform.plugins.module_utils._seen_ids import SeenIds
 
+# Page sizes of the API's paged lists, here so that the client and the pod options depend on the pager and not
+# the other way round: `limit` goes up to 500, and a read asks for the most unless told otherwise.
+DEFAULT_PAGE_SIZE = 500
+MAX_PAGE_SIZE = 500
 # A page that holds no item read before is read again from further back at most this many
 # times in a row; and a read re-reads at most this many pages more than it accepts.
 MAX_REREADS_IN_A_ROW = 5

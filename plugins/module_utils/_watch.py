@@ -35,7 +35,8 @@ from ansible_collections.runai.platform.plugins.module_utils._connection import 
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._pod_fields import POD_FIELDS
-from ansible_collections.runai.platform.plugins.module_utils._pods import pod_pages, read_pod_query, scope_not_created
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_pages, scope_not_created
 
 try:
     import requests  # noqa: F401  pylint: disable=unused-import  # the client's transport
@@ -708,7 +709,7 @@ def run_abandonable(cancelled, function, *args, **kwargs):
 def scope_pages(client, pod_query):
     """The pages of the scope; none when the scope's workload does not exist (yet)."""
     try:
-        yield from pod_pages(client, pod_query)
+        yield from fetch_pod_pages(client, pod_query)
     except RunaiError as exc:
         if not scope_not_created(pod_query, exc):
             raise

@@ -336,8 +336,8 @@ from ansible_collections.runai.platform.plugins.module_utils._errors import Runa
 from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_ARGUMENT_SPEC, is_transient, read_gate, wait_summary
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
-from ansible_collections.runai.platform.plugins.module_utils._pods import (
-    POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, empty_pod_result, fetch_pod_result, read_pod_query, scope_not_created)
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import empty_pod_result, fetch_pod_result, scope_not_created
 from ansible_collections.runai.platform.plugins.module_utils._waiter import wait_until
 
 MODULE_OPTIONS = dict(
@@ -370,7 +370,7 @@ def read_once(client, pod_query, gate, return_pods, waiting=False):
     check = gate.check()
     try:
         # A wait_for that reads the pods sees them whatever return_pods says; they are dropped from the result afterwards.
-        result = fetch_pod_result(client, pod_query, return_pods, gate_check=check, evaluated_later=(gate.wait_for,))
+        result = fetch_pod_result(client, pod_query, return_pods, gate_check=check, keep_pods_for=(gate.wait_for,))
     except RunaiError as exc:
         if not (waiting and scope_not_created(pod_query, exc)):
             raise

@@ -179,11 +179,11 @@ def test_a_retry_after_longer_than_the_interval_delays_the_next_poll(sim):
 
 def test_the_pods_of_one_inference_revision_are_watched(source, sim):
     from ansible_collections.runai.platform.plugins.module_utils import _watch
-    from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pods
+    from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list
     example = sim.inventory(workloads=False)['examples']['podWithRevision']
     connection = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret)
     workload = _watch.read_arguments(dict(connection, workload_id=example['workloadId']), {})
-    pods = fetch_pods(workload.client(), workload.pod_query)
+    pods = fetch_pod_list(workload.client(), workload.pod_query)
     chosen = next(pod for pod in pods if pod.get('revisionId') and pod['k8sPhase'] != 'Failed')  # a live pod of a live revision
     revision = chosen['revisionId']
     in_revision = sorted(pod['id'] for pod in pods if pod['revisionId'] == revision)

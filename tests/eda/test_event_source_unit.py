@@ -423,7 +423,7 @@ def test_the_attempts_after_a_timeout_do_not_hold_off_the_deadline():
 def test_a_workload_not_found_is_an_empty_scope(monkeypatch):
     def not_found(client, pod_query):
         raise RunaiError("Workload 'x' was not found: HTTP 404 from GET /api/v1/workloads/x/pods: not found", status=404)
-    monkeypatch.setattr(_watch, 'pod_pages', not_found)
+    monkeypatch.setattr(_watch, 'fetch_pod_pages', not_found)
     assert list(_watch.scope_pages(None, read_arguments(dict(CONNECTION, workload_id=WORKLOAD), {}).pod_query)) == []
     with pytest.raises(RunaiError):
         list(_watch.scope_pages(None, read_arguments(dict(SCOPED), {}).pod_query))

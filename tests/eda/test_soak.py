@@ -20,7 +20,7 @@ import pytest
 from harness import start_simulator
 
 from ansible_collections.runai.platform.plugins.module_utils import _watch
-from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pods
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list
 
 POLLS = 200
 # Short on purpose: the diff's exactness, not the interval, is under test (the argument's minimum is 1 s).
@@ -85,7 +85,7 @@ def test_a_soak_under_churn_reports_every_change_once_and_nothing_else(sim, caps
     finally:
         sim.stop_churn()
     changes = sim.changes(soak.first_change)
-    final = dict((pod['id'], tuple(pod.get(field) for field in WATCHED)) for pod in fetch_pods(watch.client(), watch.pod_query))
+    final = dict((pod['id'], tuple(pod.get(field) for field in WATCHED)) for pod in fetch_pod_list(watch.client(), watch.pod_query))
 
     kinds = collections.Counter(event['type'] for event in soak.events)
     assert kinds['ERROR'] == 0, [event for event in soak.events if event['type'] == 'ERROR'][:3]

@@ -13,7 +13,7 @@ import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._metrics import (
-    METRIC_TYPES, PodMetrics, metric_stats, numeric_histogram, numeric_measurement, parse_time, read_metrics_query)
+    METRIC_TYPES, PodMetrics, metric_stats, numeric_histogram, numeric_measurement, read_metrics_query, time_option)
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 WORKLOAD = '5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11'
@@ -36,13 +36,13 @@ POD = '2b9b4a3e-5f3e-4c1e-9a3b-7f1f2d9c0a11'
     ('2026-11-27T10:00:00.250Z', datetime.datetime(2026, 11, 27, 10, 0, 0, 250000, tzinfo=datetime.timezone.utc)),
 ])
 def test_times_users_write(text, expected):
-    assert parse_time('start', text, NOW) == expected
+    assert time_option('start', text, NOW) == expected
 
 
 @pytest.mark.parametrize('text', ['1h', '+1h', '-1.5h', '-1y', '-h', 'yesterday', 'Now', '-1 h', '', '2026-13-01', None, 5])
 def test_other_times_are_refused_naming_the_forms(text):
     with pytest.raises(RunaiError) as failure:
-        parse_time('start', text, NOW)
+        time_option('start', text, NOW)
     assert str(failure.value) == ('start %r is not an ISO 8601 date-time, now, or -<n><unit> with one unit of s, m, h, d, w '
                                   '(as in -30s, -15m, -2h, -1d, -1w)' % (text,))
 
@@ -50,7 +50,7 @@ def test_other_times_are_refused_naming_the_forms(text):
 @pytest.mark.parametrize('text', ['-99999999w', '-999999999999d', '-' + '9' * 5000 + 's', '0001-01-01T00:00:00+01:00'])
 def test_times_before_year_1_are_refused_naming_the_option(text):
     with pytest.raises(RunaiError) as failure:
-        parse_time('start', text, NOW)
+        time_option('start', text, NOW)
     assert str(failure.value).startswith('start ')
     assert str(failure.value).endswith(' is out of range: it falls before 0001-01-01T00:00:00.000Z, the earliest date that can be sent')
     assert len(str(failure.value)) < 200

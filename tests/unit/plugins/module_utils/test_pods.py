@@ -12,7 +12,9 @@ import pytest
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._filters import parse_filter
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import is_true
-from ansible_collections.runai.platform.plugins.module_utils._pods import Summary, read_pod_query, summarize, trim
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import trim
+from ansible_collections.runai.platform.plugins.module_utils._pod_summary import Summary, summarize
 
 WORKLOAD = '5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11'
 CLUSTER = '71f69d83-ba66-4822-adf5-55ce55efd210'
@@ -75,7 +77,7 @@ def test_workload_pods_use_the_workload_path():
     pod_query = query_from(workload_id=WORKLOAD, search='worker', max_pods=10)
     assert pod_query.path == '/api/v1/workloads/%s/pods' % WORKLOAD
     assert pod_query.params == [('search', 'worker')]
-    assert pod_query.not_found == "Workload '%s'" % WORKLOAD
+    assert pod_query.scope_label == "Workload '%s'" % WORKLOAD
 
 
 def test_count_only_sends_only_what_the_count_path_takes():

@@ -10,7 +10,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._pods import fetch_pod_result, fetch_pods, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list, fetch_pod_result
 
 REVISION = '0f5b2a1c-7d3e-4c8b-9a6f-2e1d0c9b8a71'
 PATH = '/api/v1/workloads/inferences/revisions/%s/pods' % REVISION
@@ -44,7 +45,7 @@ def pod(number, phase='Running'):
 
 def test_one_request_with_deleted_only_and_max_pods_applied_here():
     client = OneAnswer({'pods': [pod(1), pod(2), pod(3)]})
-    pods = fetch_pods(client, query_from(deleted=True, max_pods=2))
+    pods = fetch_pod_list(client, query_from(deleted=True, max_pods=2))
     assert [each['id'] for each in pods] == ['pod-1', 'pod-2']
     assert client.asked == [(PATH, [('deleted', True)], "Revision '%s'" % REVISION)]
 
@@ -69,7 +70,7 @@ def test_count_only_filters_the_count_path_on_the_revision():
 ])
 def test_answers_that_break_the_protocol_fail_in_one_sentence(body, what):
     with pytest.raises(RunaiError) as failure:
-        fetch_pods(OneAnswer(body), query_from())
+        fetch_pod_list(OneAnswer(body), query_from())
     assert str(failure.value).startswith('Run:ai answered GET %s %s' % (PATH, what))
     assert failure.value.protocol
 

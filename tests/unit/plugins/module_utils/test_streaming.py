@@ -19,7 +19,9 @@ from ansible_collections.runai.platform.plugins.module_utils import _client, _pa
 from ansible_collections.runai.platform.plugins.module_utils._gate import read_gate
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate
 from ansible_collections.runai.platform.plugins.module_utils._pager import SeenIds
-from ansible_collections.runai.platform.plugins.module_utils._pods import UNSET, fetch_pod_result, read_pod_query, summarize, trim
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import UNSET, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_result, trim
+from ansible_collections.runai.platform.plugins.module_utils._pod_summary import summarize
 
 from scripted_server import use_decoder
 
@@ -156,9 +158,9 @@ def test_wait_for_reading_the_pods_sees_them_even_without_return_pods():
     listing = [random_pod(random.Random(number), number) for number in range(30)]
     pod_query = read_pod_query(dict(UNSET).get)
     wait_for = compile_expression('wait_for', 'pods[0].name')
-    result = fetch_pod_result(FakeClient(listing), pod_query, return_pods=False, evaluated_later=(wait_for,))
+    result = fetch_pod_result(FakeClient(listing), pod_query, return_pods=False, keep_pods_for=(wait_for,))
     assert evaluate('wait_for', wait_for, result) == 'pod-0'
-    flat = fetch_pod_result(FakeClient(listing), pod_query, return_pods=False, evaluated_later=(compile_expression('wait_for', 'count'),))
+    flat = fetch_pod_result(FakeClient(listing), pod_query, return_pods=False, keep_pods_for=(compile_expression('wait_for', 'count'),))
     assert flat['pods'] == [] and flat['count'] == 30
 
 

@@ -4,24 +4,19 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""Pod listings shared by the runai_pods_info module and the runai_pods lookup.
+"""Pod selection options -> a validated PodQuery (which path, which parameters, what to do client-side).
 
-read_pod_query() turns options (read through a `get(name)` callable, so modules and lookups share
-it) into a validated PodQuery before any request; fetch_pod_result() runs it and shapes the result.
+read_pod_query() reads the options through a `get(name)` callable, so that the module, the lookup and the
+event source share it, and raises RunaiError naming the option and value before any request.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
-import gc
-from collections import Counter
-
-from ansible_collections.runai.platform.plugins.module_utils._answers import check_pods, protocol_error
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
-from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, reads_key
-from ansible_collections.runai.platform.plugins.module_utils._pod_fields import PHASES
+from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
+from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 LIST_PATH = '/api/v1/workloads/pods'
 COUNT_PATH = '/api/v1/workloads/pods/count'
@@ -29,8 +24,6 @@ WORKLOAD_PODS_PATH = '/api/v1/workloads/%s/pods'
 # Clusters 2.21+, in the 2.22-2.24 documents: one answer `{pods}`, no paging, `deleted` its only parameter.
 REVISION_PODS_PATH = '/api/v1/workloads/inferences/revisions/%s/pods'
 LEGACY_PATH = '/v1/k8s/clusters/%s/pods'
-DEFAULT_PAGE_SIZE = 500
-MAX_PAGE_SIZE = 500
 
 # Options the API's workload pods path does not take, and those the legacy path cannot honour.
 NOT_FOR_WORKLOAD = ('filter_by', 'sort_by', 'sort_order', 'verbosity', 'completed')
@@ -69,7 +62,7 @@ UNSET = dict((name, spec.get('default')) for name, spec in list(POD_QUERY_ARGUME
 class PodQuery:
     """A validated pod request: which path, which query parameters, and what to do client-side."""
 
-    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, not_found, workload_id=None,
+    def __init__(self, path, params, offset, page_size, max_pods, count_only, legacy, fields, query, scope_label, workload_id=None,
                  unpaged=False):
         self.path = path
         self.params = params
@@ -80,7 +73,8 @@ class PodQuery:
         self.legacy = legacy
         self.fields = fields
         self.query = query
-        self.not_found = not_found
+        # The scope as a 404 message names it ("Workload '<id>' was not found"); None for the list of every pod.
+        self.scope_label = scope_label
         # Set when the pods of one workload are read from its own path (where a 404 means it does not exist yet).
         self.workload_id = workload_id
         # The revision path answers every pod at once, without paging parameters.
@@ -200,186 +194,3 @@ def _refuse(get, names, reason):
 def _compiled(get, name):
     expression = get(name)
     return compile_expression(name, expression) if expression is not None else None
-
-
-# -- running a query ------------------------------------------------------------------------------
-
-def fetch_pods(client, pod_query):
-    """The pods a PodQuery selects, in the API's order, at most max_pods, none twice, each checked."""
-    pods = []
-    for page in pod_pages(client, pod_query):
-        pods.extend(page)
-    return pods
-
-
-def pod_pages(client, pod_query):
-    """The pods a PodQuery selects, page by page in the API's order (at most max_pods, none twice), so that a
-    caller can summarise each page and drop it. The legacy path answers every pod at once: one page.
-    Every page is checked (_answers.check_pods) before it is handed on."""
-    if pod_query.legacy:
-        body = client.get(pod_query.path, not_found=pod_query.not_found)[1]
-        if not isinstance(body, list):
-            raise protocol_error('GET', pod_query.path, 'without a list of pods')
-        return iter([check_pods(body[:pod_query.max_pods] if pod_query.max_pods else body, pod_query.path, legacy=True)])
-    if pod_query.unpaged:
-        return iter([_unpaged_pods(client, pod_query)])
-    pages = client.iter_pages(pod_query.path, pod_query.params, 'pods', offset=pod_query.offset, page_size=pod_query.page_size,
-                              max_items=pod_query.max_pods, not_found=pod_query.not_found)
-    return _checked_pages(pages, pod_query.path)
-
-
-def _unpaged_pods(client, pod_query):
-    # The answer is the pager's `{pods}` without `next`; asked once, without offset and limit, which the path does not take.
-    body = client.get(pod_query.path, pod_query.params, not_found=pod_query.not_found)[1]
-    pods = body.get('pods') if isinstance(body, dict) else None
-    if not isinstance(pods, list):
-        raise protocol_error('GET', pod_query.path, "without a 'pods' list")
-    return check_pods(pods[:pod_query.max_pods] if pod_query.max_pods else pods, pod_query.path)
-
-
-def _checked_pages(pages, path):
-    first_item = 1
-    with contextlib.closing(pages):
-        for page in pages:
-            yield check_pods(page, path, first_item)
-            first_item += len(page)
-
-
-def count_pods(client, pod_query):
-    body = client.get(pod_query.path, pod_query.params)[1]
-    count = body.get('count') if isinstance(body, dict) else None
-    if not isinstance(count, int) or isinstance(count, bool):
-        raise protocol_error('GET', pod_query.path, 'without a count')
-    return count
-
-
-@contextlib.contextmanager
-def _without_cyclic_gc():
-    """Decoded JSON holds no reference cycles, so the cyclic collector's passes over a heap growing by
-    tens of thousands of pods find nothing; they cost 10-20 % of a 50,000-pod read (docs/performance.md)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def needs_pods(expressions):
-    """Whether one of the compiled expressions (query, wait_for; None for unset) reads the result's `pods`."""
-    return any(reads_key(compiled, 'pods') for compiled in expressions if compiled is not None)
-
-
-def fetch_pod_result(client, pod_query, return_pods=True, gate_check=None, evaluated_later=()):
-    """One read: the result object users see (pods, count, summary, and query_result if asked).
-
-    A `gate_check` (a _gate.GateCheck) is given the pods as read, before `fields` trims them, or the count.
-    `evaluated_later` are the compiled expressions the caller evaluates on the result afterwards (wait_for):
-    when one reads the pods, they stay in the result whatever return_pods says, for the caller to drop.
-    The pods are held only when they are returned or an expression reads them; otherwise each page is
-    summarised, judged and dropped, and memory stays flat however many pods the scope holds.
-    """
-    needed_later = needs_pods(evaluated_later)
-    keep_pods = return_pods or needed_later or needs_pods((pod_query.query,))
-    with _without_cyclic_gc():
-        result = _pod_result(client, pod_query, keep_pods, gate_check)
-    if pod_query.query is not None:
-        result['query_result'] = query_result(pod_query, result)
-    if not (return_pods or needed_later):
-        result['pods'] = []
-    return result
-
-
-def _pod_result(client, pod_query, keep_pods, gate_check):
-    if pod_query.count_only:
-        count = count_pods(client, pod_query)
-        if gate_check is not None:
-            gate_check.add_count(count)
-        return {'pods': [], 'count': count, 'summary': empty_summary(count)}
-    summary, pods, count = Summary(pod_query.legacy), [], 0
-    for page in pod_pages(client, pod_query):
-        summary.add(page)
-        if gate_check is not None:
-            gate_check.add(page)
-        count += len(page)
-        if keep_pods:
-            pods.extend(trim(page, pod_query.fields))
-    return {'pods': pods, 'count': count, 'summary': summary.result()}
-
-
-def scope_not_created(pod_query, error):
-    """Whether a read's RunaiError says its workload does not exist (yet): HTTP 404 from the path of one workload.
-
-    A wait (runai_pods_info) and a watch (runai_pod_events) take that as an empty scope, since the workload may be
-    created later; a read that must answer now fails with the error.
-    """
-    return error.status == 404 and pod_query.workload_id is not None
-
-
-def empty_pod_result(pod_query):
-    """The result of a read that found no pod (a workload not created yet, while waiting for it)."""
-    result = {'pods': [], 'count': 0, 'summary': Summary(pod_query.legacy).result()}
-    if pod_query.query is not None:
-        result['query_result'] = query_result(pod_query, result)
-    return result
-
-
-def query_result(pod_query, result):
-    # On a copy: `@` gives the result itself, which would otherwise come to hold itself as its query_result.
-    return evaluate('query', pod_query.query, dict(result))
-
-
-def trim(pods, fields):
-    if fields is None:
-        return pods
-    return [dict((field, pod[field]) for field in fields if field in pod) for pod in pods]
-
-
-# Where the legacy shape keeps what the summary counts.
-_SUMMARY_KEYS = {False: ('k8sPhase', 'nodeName', 'currentNodePool', 'allocatedResources'),
-                 True: ('phase', 'nodeId', 'nodePool', 'resourceAllocation')}
-
-
-class Summary:
-    """The result's `summary`, built page by page (`add`), holding only counts."""
-
-    def __init__(self, legacy=False):
-        self.keys = _SUMMARY_KEYS[legacy]
-        self.total = 0
-        self.by_phase = Counter()
-        self.by_node = Counter()
-        self.by_nodepool = Counter()
-        self.gpu_allocated = 0.0
-
-    def add(self, pods):
-        phase_key, node_key, pool_key, allocation_key = self.keys
-        self.total += len(pods)
-        # Counted with collections.Counter over generators: at 50,000 pods this is several times faster
-        # than a Python loop updating three dicts, and the summary is computed on every read and poll.
-        self.by_phase.update(pod.get(phase_key) or '' for pod in pods)
-        self.by_node.update(pod.get(node_key) or '' for pod in pods)
-        self.by_nodepool.update(pod.get(pool_key) or '' for pod in pods)
-        for pod in pods:
-            allocation = pod.get(allocation_key)
-            if allocation:
-                gpu = allocation.get('gpu')
-                if gpu and isinstance(gpu, (int, float)) and not isinstance(gpu, bool):
-                    self.gpu_allocated += gpu
-        return self
-
-    def result(self):
-        # Fractional GPUs add up with float noise (866.8999999999999); no allocation is finer than a thousandth.
-        # Every phase is named, 0 where none, so that `summary.by_phase.Pending == `0`` can be true.
-        by_phase = dict.fromkeys(PHASES, 0)
-        by_phase.update(self.by_phase)
-        return {'total': self.total, 'by_phase': by_phase, 'by_node': dict(self.by_node),
-                'by_nodepool': dict(self.by_nodepool), 'gpu_allocated': round(float(self.gpu_allocated), 3)}
-
-
-def summarize(pods, legacy=False):
-    return Summary(legacy).add(pods).result()
-
-
-def empty_summary(count):
-    return {'total': count, 'by_phase': {}, 'by_node': {}, 'by_nodepool': {}, 'gpu_allocated': 0.0}
