@@ -187,15 +187,25 @@ def test_concurrent_metrics_with_faults_on_some_pods(sim, inventory, counted):
     assert sim.faults() == []
 
 
+def stop_once_a_list_is_answered(sim):
+    """Stop `sim` from a thread once it has answered a list request (the wait's first poll)."""
+    def watch():
+        for _check in range(600):
+            if any(request['path'] == '/api/v1/workloads/pods' for request in sim.requests()):
+                break
+            time.sleep(0.1)
+        sim.stop()
+    stopper = threading.Thread(target=watch, daemon=True)
+    stopper.start()
+    return stopper
+
+
 def test_the_control_plane_going_away_mid_run(counted):
     with start_simulator('--pods', '500', '--seed', '7') as doomed:
-        stopper = threading.Timer(3.0, doomed.stop)
-        stopper.start()
-        try:
-            gate = dict(connection(doomed, retries=1), wait=True, wait_for='`false`', wait_timeout=10, wait_sleep=1, return_pods=False)
-            run = run_verbose([{'name': 'gate', MODULE: gate}], doomed)
-        finally:
-            stopper.cancel()
+        stopper = stop_once_a_list_is_answered(doomed)
+        gate = dict(connection(doomed, retries=1), wait=True, wait_for='`false`', wait_timeout=4, wait_sleep=1, return_pods=False)
+        run = run_verbose([{'name': 'gate', MODULE: gate}], doomed)
+        stopper.join()
     message = one_clear_sentence(run, run['gate'])
     # Polling goes on through connection errors until wait_timeout (SPEC 3a), and the failure ends with the
     # last one: refused if it went away between two requests, broken if in the middle of one.

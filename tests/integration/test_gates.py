@@ -216,7 +216,7 @@ def test_fail_condition_ends_a_long_wait_at_once(world):
         changed['pod'] = world.set_pod(pods[1]['id'], k8sPhase='Failed', nodeName='dgx-3')
     after_first_read(world, path, fail_one_pod)
     run = run_tasks([gate_task('gate', world, workload_id=workload, pod_condition=RUNNING, fail_condition=FAILED,
-                               wait=True, wait_timeout=60, wait_sleep=2)])
+                               wait=True, wait_timeout=60, wait_sleep=1)])
     result = run['gate']
     # The first poll answered after the change ends the wait (one poll may have been under way while the pod changed).
     assert result['attempts'] - changed['polls_before'] in (0, 1), (result['attempts'], changed['polls_before'])
