@@ -22,7 +22,7 @@ import time
 from urllib.parse import quote
 
 from ansible_collections.runai.platform.plugins.module_utils import _pager
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
+from ansible_collections.runai.platform.plugins.module_utils._errors import RETRY_STATUSES, RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE
 
 try:
@@ -45,7 +45,6 @@ except ImportError:  # an optional accelerator (SPEC section 1): the standard li
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'runai.platform/' + COLLECTION_VERSION
 TOKEN_PATH = '/api/v1/token'
-RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 MAX_RETRY_AFTER = 120.0
 MAX_BACKOFF = 30.0
 # A 429 that says when to come back (Retry-After) is a rate limit doing its job, not a failure: one request

@@ -4,11 +4,14 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""The collection's one exception, and how a user's value is quoted in its messages."""
+"""The collection's one exception: which of its failures are worth asking again, and how a user's value is quoted in its messages."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+# Statuses after which asking again may succeed: the client retries a request on them (within `retries`), and a
+# wait polls again after them once the retries are spent. A connection error or timeout has none.
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 # A value longer than this is cut in messages: a 10,000-character option must not become a 10,000-character error.
 MAX_SHOWN = 80
 
@@ -37,6 +40,19 @@ class RunaiError(Exception):
         """What a failed result carries beside `msg`, so a playbook can rescue on it without parsing text."""
         fields = (('status', self.status), ('method', self.method), ('path', self.path), ('server_message', self.server_message))
         return dict((name, value) for name, value in fields if value is not None)
+
+
+def is_transient(exc):
+    """A failure after which a wait polls again: a connection error or timeout (no status), 429 or 5xx after the retries.
+
+    400, 401, 403 and every other answer end the wait at once; so does a TLS failure (no method either:
+    no poll will fare better), and so does an answer that breaks the protocol (`protocol`).
+    """
+    if not isinstance(exc, RunaiError) or exc.protocol:
+        return False
+    if exc.status is None:
+        return exc.method is not None
+    return exc.status in RETRY_STATUSES
 
 
 def shown(value):

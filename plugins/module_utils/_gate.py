@@ -43,8 +43,6 @@ OFFENDER_FIELDS = {
 }
 # The options that delimit the scope, in the order a min_pods message names them.
 SCOPE_OPTIONS = ('workload_id', 'revision_id', 'cluster_id', 'legacy_endpoint', 'filter_by', 'search', 'completed', 'deleted', 'offset', 'max_pods')
-# Statuses after which a wait polls again (each poll retries afresh); a connection error or timeout has none.
-TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
 
 
 class Gate:
@@ -272,21 +270,6 @@ def _epoch_ms_text(milliseconds):
     except (OverflowError, OSError, ValueError):
         return None
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-# -- waiting --------------------------------------------------------------------------------------
-
-def is_transient(exc):
-    """A failure after which a wait polls again: a connection error or timeout (no status), 429 or 5xx after the retries.
-
-    400, 401, 403 and every other answer end the wait at once; so does a TLS failure (no method either:
-    no poll will fare better), and so does an answer that breaks the protocol (`protocol`).
-    """
-    if not isinstance(exc, RunaiError) or exc.protocol:
-        return False
-    if exc.status is None:
-        return exc.method is not None
-    return exc.status in TRANSIENT_STATUSES
 
 
 def wait_summary(elapsed, attempts):

@@ -332,8 +332,8 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_ARGUMENT_SPEC, is_transient, read_gate, wait_summary
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, is_transient
+from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_ARGUMENT_SPEC, read_gate, wait_summary
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, read_pod_query

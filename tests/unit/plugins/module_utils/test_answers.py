@@ -11,8 +11,7 @@ import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._answers import check_measurements, check_pods
 from ansible_collections.runai.platform.plugins.module_utils._connection import shown_url
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._gate import is_transient
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, is_transient
 
 PATH = '/api/v1/workloads/pods'
 

@@ -9,8 +9,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._gate import describe_offender, is_transient, read_gate, wait_summary
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, is_transient
+from ansible_collections.runai.platform.plugins.module_utils._gate import describe_offender, read_gate, wait_summary
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
 
 CLUSTER = '71f69d83-ba66-4822-adf5-55ce55efd210'
