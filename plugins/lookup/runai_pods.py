@@ -100,15 +100,17 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VER
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS
-from ansible_collections.runai.platform.plugins.module_utils._connection import CREDENTIALS, ENVIRONMENT, CredentialLevel, Sources, client_from_options
+from ansible_collections.runai.platform.plugins.module_utils._connection import (
+    CONNECTION_ARGUMENT_SPEC, CREDENTIALS, Sources, client_from_options, credential_levels)
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
-from ansible_collections.runai.platform.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import convert_options
 from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_read_options
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_QUERY_ARGUMENT_SPEC, read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_result
 
-OPTION_NAMES = tuple(CONNECTION_ARGUMENT_SPEC) + tuple(POD_QUERY_ARGUMENT_SPEC)
+LOOKUP_ARGUMENT_SPEC = dict(CONNECTION_ARGUMENT_SPEC, **POD_QUERY_ARGUMENT_SPEC)
+OPTION_NAMES = tuple(LOOKUP_ARGUMENT_SPEC)
 LOOKUP_SOURCES = Sources(option_word='keyword', variables=True)
 
 
@@ -121,7 +123,12 @@ class LookupModule(LookupBase):
         _refuse_unknown_keywords(kwargs)
         connection_variables = self._connection_variables(variables or {})
         self.set_options(var_options=connection_variables, direct=kwargs)
-        options = dict((name, self.get_option(name)) for name in OPTION_NAMES)
+        try:
+            # Typed already by the configuration manager from the doc fragments; checked against the declared spec too,
+            # so that the lookup takes each option as the modules do.
+            options = convert_options(LOOKUP_ARGUMENT_SPEC, dict((name, self.get_option(name)) for name in OPTION_NAMES))
+        except RunaiError as exc:
+            raise AnsibleLookupError(str(exc)) from exc
         if options['query'] is not None and options['count_only']:
             raise AnsibleLookupError('query and count_only are mutually exclusive: count_only returns only the count')
         try:
@@ -160,9 +167,7 @@ class LookupModule(LookupBase):
             value, origin = C.config.get_config_value_and_origin(name, plugin_type='lookup', plugin_name=self._load_name)
             if str(origin).startswith('env'):
                 by_environment[name] = value
-        return [CredentialLevel(lambda name: 'the lookup keyword %s' % name, dict((name, keywords.get(name)) for name in CREDENTIALS)),
-                CredentialLevel(lambda name: 'the Ansible variable runai_%s' % name, by_variable),
-                CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name], by_environment)]
+        return credential_levels('the lookup keyword %s', keywords, by_environment, by_variable)
 
 
 def _var_names(definition):

@@ -21,8 +21,10 @@ import re
 
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true, item_evaluator
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
 from ansible_collections.runai.platform.plugins.module_utils._pod_fields import (
     check_pod_expression, check_read_options, check_scope, check_whole_scope)
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import describe_scope
 
 DEFAULT_MAX_OFFENDERS = 20
 MAX_OFFENDERS = 1000
@@ -35,14 +37,13 @@ GATE_ARGUMENT_SPEC = dict(
     fail_condition=dict(type='str'),
     max_offenders=dict(type='int', default=DEFAULT_MAX_OFFENDERS),
 )
+GATE_BOUNDS = {'min_pods': Bound(0), 'max_offenders': Bound(0, MAX_OFFENDERS)}
 
 # What identifies a pod in `gate.offenders`, in each shape.
 OFFENDER_FIELDS = {
     False: ('id', 'name', 'workloadId', 'k8sPhase', 'nodeName', 'currentNodePool', 'requestedNodePools', 'createdAt', 'k8sPhaseUpdatedAt'),
     True: ('podId', 'podName', 'jobId', 'phase', 'nodeId', 'nodePool', 'created'),
 }
-# The options that delimit the scope, in the order a min_pods message names them.
-SCOPE_OPTIONS = ('workload_id', 'revision_id', 'cluster_id', 'legacy_endpoint', 'filter_by', 'search', 'completed', 'deleted', 'offset', 'max_pods')
 
 
 class Gate:
@@ -72,13 +73,10 @@ def read_gate(get, count_only=False, legacy=False):
     Every expression of a pod read is checked here against what it can see (_pod_fields): the gate
     conditions against a pod and the scope options, `query` and `wait_for` against the result.
     """
+    check_bounds(get, GATE_BOUNDS)
     min_pods, max_offenders = get('min_pods'), get('max_offenders')
-    if min_pods is not None and (isinstance(min_pods, bool) or not isinstance(min_pods, int) or min_pods < 0):
-        raise RunaiError('min_pods must be an integer 0 or more, got %s' % shown(min_pods))
     if max_offenders is None:
         max_offenders = DEFAULT_MAX_OFFENDERS
-    if isinstance(max_offenders, bool) or not isinstance(max_offenders, int) or not 0 <= max_offenders <= MAX_OFFENDERS:
-        raise RunaiError('max_offenders must be an integer from 0 to %d, got %s' % (MAX_OFFENDERS, shown(max_offenders)))
     conditions = {}
     for name in ('pod_condition', 'fail_condition'):
         if get(name) is None:
@@ -97,23 +95,6 @@ def read_gate(get, count_only=False, legacy=False):
     if min_pods is not None and isinstance(max_pods, int) and min_pods > max_pods:
         raise RunaiError('min_pods %d can never be met with max_pods %d; raise max_pods or lower min_pods' % (min_pods, max_pods))
     return Gate(min_pods, conditions.get('pod_condition'), conditions.get('fail_condition'), max_offenders, legacy, describe_scope(get))
-
-
-def describe_scope(get):
-    """The scope options that are set, as a min_pods message names them: `cluster_id=..., filter_by=[...]`."""
-    parts = []
-    for name in SCOPE_OPTIONS:
-        value = get(name)
-        if value is None or value is False or value == [] or (name == 'offset' and value == 0):
-            continue
-        if isinstance(value, list):
-            shown_value = '[%s]' % ', '.join(str(item) for item in value)
-        elif isinstance(value, bool):
-            shown_value = 'true'
-        else:
-            shown_value = str(value)
-        parts.append('%s=%s' % (name, cut(shown_value)))
-    return ', '.join(parts) or 'all pods'
 
 
 class GateCheck:

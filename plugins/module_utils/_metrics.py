@@ -18,11 +18,13 @@ from ansible_collections.runai.platform.plugins.module_utils._answers import che
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import uuid_option
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list
 
 METRICS_PATH = '/api/v1/workloads/%s/pods/%s/metrics'
 MAX_SAMPLES = 1000
+METRICS_BOUNDS = {'samples': Bound(0, MAX_SAMPLES)}
 
 # The API's PodMetricType enum (control plane 2.24).
 METRIC_TYPES = (
@@ -81,10 +83,8 @@ def read_metrics_query(get, now=None):
     if start >= end:
         raise RunaiError('start must be before end: start %s is %s, end %s is %s' % (
             shown(get('start')), format_api_datetime(start), shown(get('end')), format_api_datetime(end)))
-    samples = get('samples')
-    if isinstance(samples, bool) or not isinstance(samples, int) or not 0 <= samples <= MAX_SAMPLES:
-        raise RunaiError('samples must be an integer from 0 to %d, got %s' % (MAX_SAMPLES, shown(samples)))
-    return MetricsQuery(workload_id, pod_id, list(dict.fromkeys(metric_types)), start, end, samples, revision_id)
+    check_bounds(get, METRICS_BOUNDS)
+    return MetricsQuery(workload_id, pod_id, list(dict.fromkeys(metric_types)), start, end, get('samples'), revision_id)
 
 
 # -- fetching ------------------------------------------------------------------------------------------

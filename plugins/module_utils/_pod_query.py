@@ -13,9 +13,10 @@ event source share it, and raises RunaiError naming the option and value before 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
 from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 LIST_PATH = '/api/v1/workloads/pods'
@@ -56,7 +57,11 @@ POD_MODULE_ARGUMENT_SPEC = dict(
     offset=dict(type='int', default=0),
     legacy_endpoint=dict(type='bool', default=False),
 )
-UNSET = dict((name, spec.get('default')) for name, spec in list(POD_QUERY_ARGUMENT_SPEC.items()) + list(POD_MODULE_ARGUMENT_SPEC.items()))
+POD_QUERY_BOUNDS = {'page_size': Bound(1, MAX_PAGE_SIZE), 'offset': Bound(0), 'max_pods': Bound(1)}
+# What each selection option holds when the user did not set it.
+POD_OPTION_DEFAULTS = dict((name, spec.get('default')) for name, spec in list(POD_QUERY_ARGUMENT_SPEC.items()) + list(POD_MODULE_ARGUMENT_SPEC.items()))
+# The options that delimit the scope, in the order messages name them.
+SCOPE_OPTIONS = ('workload_id', 'revision_id', 'cluster_id', 'legacy_endpoint', 'filter_by', 'search', 'completed', 'deleted', 'offset', 'max_pods')
 
 
 class PodQuery:
@@ -81,9 +86,27 @@ class PodQuery:
         self.unpaged = unpaged
 
 
-def is_set(get, name):
+def differs_from_default(get, name):
     value = get(name)
-    return value is not None and value != UNSET.get(name, None)
+    return value is not None and value != POD_OPTION_DEFAULTS.get(name, None)
+
+
+def describe_scope(get, names=SCOPE_OPTIONS, unset='all pods'):
+    """The scope options that differ from their default, as a message or a log line names them:
+    `cluster_id=..., filter_by=[...], completed=false`; `unset` when none does."""
+    parts = []
+    for name in names:
+        if not differs_from_default(get, name):
+            continue
+        value = get(name)
+        if isinstance(value, list):
+            shown_value = '[%s]' % ', '.join(str(item) for item in value)
+        elif isinstance(value, bool):
+            shown_value = 'true' if value else 'false'
+        else:
+            shown_value = str(value)
+        parts.append('%s=%s' % (name, cut(shown_value)))
+    return ', '.join(parts) or unset
 
 
 def read_pod_query(get, extra_filters=(), filter_label=None):
@@ -98,7 +121,8 @@ def read_pod_query(get, extra_filters=(), filter_label=None):
     scopes = [name for name, value in (('workload_id', workload_id), ('revision_id', revision_id), ('cluster_id', cluster_id)) if value]
     if len(scopes) > 1:
         raise RunaiError('%s are mutually exclusive; give one of them' % ' and '.join(scopes))
-    _check_ranges(get)
+    check_bounds(get, POD_QUERY_BOUNDS)
+    _check_fields(get)
     filters = _read_filters(get('filter_by') or [], lambda index, text: 'filter_by item %s' % shown(text))
     filters += _read_filters(extra_filters, filter_label)
     count_only = bool(get('count_only'))
@@ -159,15 +183,7 @@ def _api_params(get, filters, names):
     return [(name, values[name]) for name in names if values[name] is not None]
 
 
-def _check_ranges(get):
-    bounds = {'page_size': (1, MAX_PAGE_SIZE), 'offset': (0, None), 'max_pods': (1, None)}
-    for name, (low, high) in bounds.items():
-        value = get(name)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-            allowed = 'from %d to %d' % (low, high) if high is not None else '%d or more' % low
-            raise RunaiError('%s must be an integer %s, got %s' % (name, allowed, shown(value)))
+def _check_fields(get):
     fields = get('fields')
     if fields is not None and (not isinstance(fields, list) or not all(isinstance(field, str) and field for field in fields)):
         raise RunaiError('fields must be a list of pod field names, got %s' % shown(fields))
@@ -187,7 +203,7 @@ def _read_filters(expressions, label):
 
 def _refuse(get, names, reason):
     for name in names:
-        if is_set(get, name):
+        if differs_from_default(get, name):
             raise RunaiError('%s %s' % (name, reason))
 
 

@@ -4,13 +4,13 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""The logic of the runai_pod_events event source: its arguments, the state it keeps per pod, and the poll loop.
+"""The logic of the runai_pod_events event source: the state it keeps per pod, and the poll loop (its arguments
+are read by _watch_arguments.py).
 
 A poll is streamed: the pager's pages are read in a daemon thread and handed to the event loop one at a
 time; each page's ADDED and MODIFIED events go onto the rulebook's queue before the next page is taken,
 so ansible-rulebook's back-pressure bounds memory. Only when the listing ended do the pods not listed
-become DELETED; a poll that fails half way reports no deletion. Free of Ansible imports: ansible-rulebook
-runs the source in a Python that may have no ansible-core.
+become DELETED; a poll that fails half way reports no deletion.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,11 +18,8 @@ __metaclass__ = type
 
 import asyncio
 import datetime
-import difflib
 import itertools
 import logging
-import math
-import os
 import queue
 import re
 import sys
@@ -30,35 +27,12 @@ import threading
 from array import array
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, parse_retry_after
-from ansible_collections.runai.platform.plugins.module_utils._connection import (
-    CREDENTIALS, ENVIRONMENT, CredentialLevel, Sources, client_from_options)
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
-from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
-from ansible_collections.runai.platform.plugins.module_utils._pod_fields import POD_FIELDS
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_pages, scope_not_created
+from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import SOURCE
 
-try:
-    import requests  # noqa: F401  pylint: disable=unused-import  # the client's transport
-    HAS_REQUESTS = True
-except ImportError:
-    HAS_REQUESTS = False
-
-SOURCE = 'runai_pod_events'
-CONNECTION_OPTIONS = ('base_url', 'client_id', 'client_secret', 'token', 'validate_certs', 'ca_path', 'timeout', 'retries')
-WATCH_SCOPE_OPTIONS = ('cluster_id', 'workload_id', 'revision_id', 'filter_by', 'search', 'completed')
-# The scope options that narrow the watch to a part of the tenant (completed alone still spans every cluster).
-NARROWING_OPTIONS = ('cluster_id', 'workload_id', 'revision_id', 'filter_by', 'search')
-WATCH_OPTIONS = ('interval', 'watch_fields', 'emit_existing', 'whole_tenant')
-# The options of runai_pods_info that select or shape pods but mean nothing to a watch.
-POD_INFO_OPTIONS = ('sort_by', 'sort_order', 'verbosity', 'deleted', 'offset', 'page_size', 'max_pods', 'fields', 'query',
-                    'count_only', 'legacy_endpoint', 'return_pods', 'wait', 'wait_for', 'wait_timeout', 'wait_sleep',
-                    'min_pods', 'pod_condition', 'fail_condition', 'max_offenders')
-# What ansible-rulebook itself adds to a source's arguments.
-ENGINE_ARGUMENTS = ('eda_feedback_queue',)
-DEFAULT_WATCH_FIELDS = ('k8sPhase', 'nodeName', 'currentNodePool')
-DEFAULT_INTERVAL = 30.0
-MIN_INTERVAL = 1.0
 # HTTP statuses that, on the first poll, mean the arguments or credentials are wrong rather than an outage.
 FATAL_AT_START = (400, 401, 403)
 # A poll that hears no answer for `timeout` plus this is hung: one request's timeout, not timeout x attempts x pages.
@@ -70,196 +44,6 @@ COMPLETION_MARGIN = 300
 CHECK_EVERY = 0.25
 # The same logger name as the source file's, so that a rulebook's log shows one name.
 logger = logging.getLogger('runai.platform.' + SOURCE)
-_TRUE = ('true', 'yes', 'on', '1')
-_FALSE = ('false', 'no', 'off', '0')
-
-
-# -- arguments ------------------------------------------------------------------------------------
-
-class Watch:
-    """The validated arguments of one source: how to build the client, what to list, how to compare."""
-
-    def __init__(self, connection, pod_query, interval, watch_fields, emit_existing, scope):
-        self.connection = connection
-        self.pod_query = pod_query
-        self.interval = interval
-        self.watch_fields = watch_fields
-        self.emit_existing = emit_existing
-        self.scope = scope
-
-    def client(self):
-        """A RunaiClient (no request is made yet); RunaiError for a wrong connection argument."""
-        if not HAS_REQUESTS:
-            raise RunaiError('%s needs the Python library requests on the host that runs ansible-rulebook (pip install requests)' % SOURCE)
-        return client_from_options(self.connection.get, self.connection.credential_levels, Sources(option_word='argument'))
-
-    @property
-    def timeout(self):
-        return self.connection.get('timeout')
-
-
-def read_arguments(args, environ):
-    """A Watch from the rulebook's arguments and the environment; RunaiError naming a wrong one, before any request."""
-    _refuse_unknown(args)
-    connection = _connection_options(args, environ)
-    # None, '' and [] are unset: what a rulebook's `{{ var | default(None) }}` gives for a variable left out.
-    scope = dict((name, args[name]) for name in WATCH_SCOPE_OPTIONS if args.get(name) not in (None, '', []))
-    if 'completed' in scope:
-        scope['completed'] = _boolean('completed', scope['completed'])
-    _check_text_scope(scope)
-    _check_whole_tenant(scope, _boolean('whole_tenant', args.get('whole_tenant', False)))
-    pod_query = read_pod_query(scope.get)
-    interval = _number(args.get('interval', DEFAULT_INTERVAL))
-    if interval is None or not math.isfinite(interval) or interval < MIN_INTERVAL:
-        raise RunaiError('interval must be a number of seconds of %g or more, got %s' % (MIN_INTERVAL, shown(args.get('interval'))))
-    emit_existing = _boolean('emit_existing', args.get('emit_existing', True))
-    return Watch(connection, pod_query, interval, read_watch_fields(args.get('watch_fields')), emit_existing, scope)
-
-
-def _check_whole_tenant(scope, whole_tenant):
-    """A watch of every pod of the tenant only when asked for: a misspelt rulebook variable must not widen the scope."""
-    narrowing = [name for name in NARROWING_OPTIONS if name in scope]
-    if whole_tenant and narrowing:
-        raise RunaiError('whole_tenant is true but %s narrows the watch to part of the tenant; set whole_tenant to false, or drop %s' % (
-            narrowing[0], narrowing[0]))
-    if not whole_tenant and not narrowing:
-        raise RunaiError('%s would watch every pod of the tenant: none of %s is set (a variable left out or misspelt gives none); '
-                         'set one of them, or whole_tenant: true to watch the whole tenant' % (SOURCE, ', '.join(NARROWING_OPTIONS)))
-
-
-def _check_text_scope(scope):
-    """filter_by and search as the module's argument spec would have them, before read_pod_query sees them."""
-    filter_by = scope.get('filter_by')
-    if filter_by is not None and not isinstance(filter_by, (str, list)):
-        raise RunaiError('filter_by must be a list of filter expressions <field><operator><value>, got %s' % shown(filter_by))
-    search = scope.get('search')
-    if search is not None and not isinstance(search, str):
-        raise RunaiError('search must be a string, got %s' % shown(search))
-
-
-def _refuse_unknown(args):
-    if not isinstance(args, dict):
-        raise RunaiError('%s takes a mapping of arguments, got %s' % (SOURCE, shown(args)))
-    known = CONNECTION_OPTIONS + WATCH_SCOPE_OPTIONS + WATCH_OPTIONS
-    for name in sorted(args, key=str):
-        if name in known or name in ENGINE_ARGUMENTS:
-            continue
-        # A typo must never widen the scope to every pod of the tenant, so nothing unknown is ignored.
-        if name in POD_INFO_OPTIONS:
-            raise RunaiError('%s is an option of runai_pods_info that %s does not take; its scope arguments are %s' % (
-                name, SOURCE, ', '.join(WATCH_SCOPE_OPTIONS)))
-        raise RunaiError('%s does not take the argument %s; valid arguments: %s' % (SOURCE, shown(name), ', '.join(known)))
-
-
-class _Options:
-    """Connection options: the argument, else its RUNAI_* environment variable, in the types the client wants."""
-
-    def __init__(self, values, credential_levels):
-        self.values = values
-        self.credential_levels = credential_levels
-
-    def get(self, name):
-        return self.values.get(name)
-
-
-# A value from the environment that does not convert is named by its variable (SPEC 2), as the modules name it.
-_ENVIRONMENT_TYPES = {'validate_certs': 'a boolean', 'timeout': 'a number of seconds'}
-
-
-def _connection_options(args, environ):
-    values = {}
-    for name in CONNECTION_OPTIONS:
-        value = args.get(name)
-        if value is None and name in ENVIRONMENT and name not in CREDENTIALS:
-            value = environ.get(ENVIRONMENT[name]) or None
-            if value is not None and name in _ENVIRONMENT_TYPES and not _converts(name, value):
-                raise RunaiError('%s=%s is not %s' % (ENVIRONMENT[name], shown(value), _ENVIRONMENT_TYPES[name]))
-        values[name] = value
-    values['validate_certs'] = True if values['validate_certs'] is None else _boolean('validate_certs', values['validate_certs'])
-    if values['timeout'] is None:
-        values['timeout'] = 30.0
-    else:
-        # A value that is no number is left as it is: the shared check words the mistake as it does for the modules.
-        number = _number(values['timeout'])
-        values['timeout'] = values['timeout'] if number is None else number
-    values['retries'] = 3 if values['retries'] is None else _integer(values['retries'])
-    if isinstance(values['ca_path'], str):
-        values['ca_path'] = os.path.expanduser(values['ca_path'])
-    return _Options(values, _credential_levels(args, environ))
-
-
-def _credential_levels(args, environ):
-    """Where token, client_id and client_secret were set: the rulebook's arguments, then the environment.
-
-    The shared resolution (_connection.resolve_credentials) makes the arguments' way of authenticating win
-    over the environment's, so a token given in the rulebook is used although a controller credential
-    injected RUNAI_CLIENT_ID and RUNAI_CLIENT_SECRET, as with the modules.
-    """
-    return [CredentialLevel(lambda name: 'the %s argument' % name, dict((name, args.get(name)) for name in CREDENTIALS)),
-            CredentialLevel(lambda name: 'the environment variable %s' % ENVIRONMENT[name],
-                            dict((name, environ.get(ENVIRONMENT[name])) for name in CREDENTIALS))]
-
-
-def _converts(name, text):
-    if name == 'timeout':
-        return _number(text) is not None
-    return text.strip().lower() in _TRUE + _FALSE
-
-
-def _boolean(name, value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-        return value.strip().lower() in _TRUE
-    raise RunaiError('%s must be a boolean (true or false), got %s' % (name, shown(value)))
-
-
-def _number(value):
-    """A float from a number or a numeric string (environment variables and templated values are strings); else None."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            pass
-    return None
-
-
-def _integer(value):
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return value
-
-
-def read_watch_fields(value):
-    """The watched fields, each a field Run:ai pods have: a misspelt one would make the watch deaf to what it meant."""
-    if value is None:
-        return DEFAULT_WATCH_FIELDS
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(field, str) and field for field in value):
-        raise RunaiError('watch_fields must be a non-empty list of pod field names, got %s' % shown(value))
-    for field in value:
-        if field not in POD_FIELDS:
-            raise RunaiError('watch_fields item %s is not a field of Run:ai pods, so it would never change and never make an event '
-                             '(%s)' % (shown(field), _field_hint(field)))
-    return tuple(dict.fromkeys(value))
-
-
-def _field_hint(field):
-    same_letters = [known for known in sorted(POD_FIELDS) if known.lower() == field.lower()]
-    close = same_letters or difflib.get_close_matches(field, sorted(POD_FIELDS), n=1, cutoff=0.6)
-    if close:
-        return 'did you mean %s?' % close[0]
-    return 'pod fields: %s' % ', '.join(sorted(POD_FIELDS))
-
-
-def describe_scope(scope):
-    """The scope as the start-up log line names it: `cluster_id='...', filter_by=[...]`, or the tenant."""
-    if not scope:
-        return 'the whole tenant'
-    return ', '.join('%s=%s' % (name, shown(value)) for name, value in sorted(scope.items()))
 
 
 def now_iso():

@@ -335,6 +335,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, is_transient
 from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_ARGUMENT_SPEC, read_gate, wait_summary
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_MODULE_ARGUMENT_SPEC, POD_QUERY_ARGUMENT_SPEC, read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import empty_pod_result, fetch_pod_result, scope_not_created
@@ -347,6 +348,7 @@ MODULE_OPTIONS = dict(
     wait_timeout=dict(type='int', default=300),
     wait_sleep=dict(type='int', default=5),
 )
+WAIT_BOUNDS = {'wait_timeout': Bound(low=0, wording='0 or more seconds'), 'wait_sleep': Bound(low=1, wording='1 or more seconds')}
 
 
 def read_wait(params, gate):
@@ -357,10 +359,7 @@ def read_wait(params, gate):
         return
     if params['wait_for'] is None and params['min_pods'] is None and params['pod_condition'] is None:
         raise RunaiError('wait: true requires wait_for, min_pods or pod_condition: what to wait for')
-    if params['wait_timeout'] < 0:
-        raise RunaiError('wait_timeout must be 0 or more seconds, got %d' % params['wait_timeout'])
-    if params['wait_sleep'] < 1:
-        raise RunaiError('wait_sleep must be 1 or more seconds, got %d' % params['wait_sleep'])
+    check_bounds(params.get, WAIT_BOUNDS)
     if params['wait_for'] is not None:
         gate.wait_for = compile_expression('wait_for', params['wait_for'])
 

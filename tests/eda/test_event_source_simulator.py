@@ -148,9 +148,9 @@ def test_rejected_credentials_end_the_source_with_one_sentence(source, sim):
 
 def test_a_retry_after_longer_than_the_interval_delays_the_next_poll(sim):
     """A 429 asking for 500 s: one ERROR, and the next poll waits those 500 s, not the 1 s interval."""
-    from ansible_collections.runai.platform.plugins.module_utils import _watch
+    from ansible_collections.runai.platform.plugins.module_utils import _watch, _watch_arguments
     workload_id = sim.add_workload(pods=1, k8s_phase='Running')['workload']['id']
-    watch = _watch.read_arguments(dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret,
+    watch = _watch_arguments.read_arguments(dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret,
                                        workload_id=workload_id, interval=1), {})
     events, pauses = [], []
 
@@ -178,11 +178,11 @@ def test_a_retry_after_longer_than_the_interval_delays_the_next_poll(sim):
 
 
 def test_the_pods_of_one_inference_revision_are_watched(source, sim):
-    from ansible_collections.runai.platform.plugins.module_utils import _watch
+    from ansible_collections.runai.platform.plugins.module_utils import _watch_arguments
     from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list
     example = sim.inventory(workloads=False)['examples']['podWithRevision']
     connection = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret)
-    workload = _watch.read_arguments(dict(connection, workload_id=example['workloadId']), {})
+    workload = _watch_arguments.read_arguments(dict(connection, workload_id=example['workloadId']), {})
     pods = fetch_pod_list(workload.client(), workload.pod_query)
     chosen = next(pod for pod in pods if pod.get('revisionId') and pod['k8sPhase'] != 'Failed')  # a live pod of a live revision
     revision = chosen['revisionId']

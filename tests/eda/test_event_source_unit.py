@@ -20,7 +20,8 @@ import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils import _watch
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._watch import DEFAULT_WATCH_FIELDS, PodState, read_arguments
+from ansible_collections.runai.platform.plugins.module_utils._watch import PodState
+from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import DEFAULT_WATCH_FIELDS, describe_watch, read_arguments
 
 WORKLOAD = '0c2a5f4e-8a5e-4d7e-9f1a-3b4c5d6e7f80'
 CLUSTER = '71f69d83-ba66-4822-adf5-55ce55efd210'
@@ -513,7 +514,7 @@ def test_the_whole_tenant_is_watched_only_when_asked_for():
     assert failure(dict(CONNECTION, cluster_id=None, workload_id='', filter_by=[])) == WHOLE_TENANT_REFUSED
     assert failure(dict(CONNECTION, completed=False)) == WHOLE_TENANT_REFUSED
     watch = read_arguments(dict(CONNECTION, cluster_id=None, whole_tenant='true'), {})
-    assert watch.scope == {} and _watch.describe_scope(watch.scope) == 'the whole tenant'
+    assert watch.scope == {} and describe_watch(watch) == 'the whole tenant'
     assert failure(dict(SCOPED, whole_tenant=True)) == (
         'whole_tenant is true but cluster_id narrows the watch to part of the tenant; set whole_tenant to false, or drop cluster_id')
 

@@ -17,7 +17,7 @@ import yaml
 
 from rulebook_engine import ROOT
 
-from ansible_collections.runai.platform.plugins.module_utils import _watch
+from ansible_collections.runai.platform.plugins.module_utils import _watch_arguments
 
 BIN = os.path.dirname(sys.executable)  # the suite's venv: ansible-lint, ansible-builder, ansible-galaxy
 
@@ -57,9 +57,9 @@ def test_the_tarball_carries_the_source_and_the_rulebook(tmp_path):
 
 def test_every_argument_is_documented_and_every_documented_option_is_taken(source):
     documentation = yaml.safe_load(source['DOCUMENTATION'])
-    taken = set(_watch.CONNECTION_OPTIONS + _watch.WATCH_SCOPE_OPTIONS + _watch.WATCH_OPTIONS)
+    taken = set(_watch_arguments.SOURCE_ARGUMENT_SPEC)
     assert set(documentation['options']) == taken
-    assert documentation['options']['watch_fields']['default'] == list(_watch.DEFAULT_WATCH_FIELDS)
+    assert documentation['options']['watch_fields']['default'] == list(_watch_arguments.DEFAULT_WATCH_FIELDS)
     assert documentation['options']['whole_tenant']['default'] is False
     assert yaml.safe_load(source['EXAMPLES'])[0]['sources'][0]['runai.platform.runai_pod_events']
 

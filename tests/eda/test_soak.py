@@ -19,7 +19,7 @@ import pytest
 
 from harness import start_simulator
 
-from ansible_collections.runai.platform.plugins.module_utils import _watch
+from ansible_collections.runai.platform.plugins.module_utils import _watch, _watch_arguments
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_list
 
 POLLS = 200
@@ -29,7 +29,7 @@ CHURN = {'deletes_per_s': 4, 'creates_per_s': 4, 'changes_per_s': 8}
 # And one deletion, creation and change right after every list answer: between the pages of every poll, where a
 # deletion shifts the pods of the later pages one place left (the read guarantee of SPEC section 3 at work).
 BETWEEN_PAGES = {'deletes': 1, 'creates': 1, 'changes': 1}
-WATCHED = _watch.DEFAULT_WATCH_FIELDS
+WATCHED = _watch_arguments.DEFAULT_WATCH_FIELDS
 
 
 @pytest.fixture(scope='module')
@@ -72,7 +72,7 @@ class Soak:
 
 def test_a_soak_under_churn_reports_every_change_once_and_nothing_else(sim, capsys):
     arguments = dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret, whole_tenant=True)
-    watch = _watch.read_arguments(arguments, {})
+    watch = _watch_arguments.read_arguments(arguments, {})
     watch.interval = INTERVAL
     client = watch.client()
     soak = Soak(sim)

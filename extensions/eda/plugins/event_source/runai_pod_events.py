@@ -220,7 +220,8 @@ _make_collection_importable()
 try:
     # The source's logic lives in the collection's module_utils (_watch.py), where it is unit-tested as a module.
     from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-    from ansible_collections.runai.platform.plugins.module_utils._watch import describe_scope, read_arguments, watch_pods
+    from ansible_collections.runai.platform.plugins.module_utils._watch import watch_pods
+    from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import describe_watch, read_arguments
     IMPORT_ERROR = None
 except ImportError as exc:  # reported by main() in one sentence, where the rulebook shows it
     IMPORT_ERROR = exc
@@ -239,7 +240,7 @@ async def main(queue, args):
         client = watch.client()
     except RunaiError as exc:
         raise SourceFailed(exc) from None
-    logger.info('%s: watching the pods of %s every %g s', SOURCE, describe_scope(watch.scope), watch.interval)
+    logger.info('%s: watching the pods of %s every %g s', SOURCE, describe_watch(watch), watch.interval)
     try:
         await watch_pods(queue, watch, client)
     except RunaiError as exc:

@@ -19,7 +19,7 @@ from ansible_collections.runai.platform.plugins.module_utils import _client, _pa
 from ansible_collections.runai.platform.plugins.module_utils._gate import read_gate
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate
 from ansible_collections.runai.platform.plugins.module_utils._pager import SeenIds
-from ansible_collections.runai.platform.plugins.module_utils._pod_query import UNSET, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_OPTION_DEFAULTS, read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_result, trim
 from ansible_collections.runai.platform.plugins.module_utils._pod_summary import summarize
 
@@ -86,7 +86,7 @@ def random_listing(rng):
 
 
 def random_options(rng, query):
-    options = dict(UNSET, page_size=rng.choice([1, 7, 50, 500]), query=query,
+    options = dict(POD_OPTION_DEFAULTS, page_size=rng.choice([1, 7, 50, 500]), query=query,
                    max_pods=rng.choice([None, None, 1, 30, 250]), fields=rng.choice([None, ['name', 'k8sPhase', 'id']]),
                    pod_condition=rng.choice([None, "k8sPhase=='Running' || k8sPhase=='Succeeded'"]),
                    fail_condition=rng.choice([None, "k8sPhase=='Failed'", 'allocatedResources.gpu > `4`']),
@@ -140,7 +140,7 @@ def test_a_streamed_read_holds_one_page_at_a_time_not_the_pods():
     listing = [dict(pod, id=str(uuid.UUID(int=number + 1))) for number, pod in enumerate(listing)]
 
     def peak(query, return_pods):
-        pod_query = read_pod_query(dict(UNSET, query=query).get)
+        pod_query = read_pod_query(dict(POD_OPTION_DEFAULTS, query=query).get)
         tracemalloc.start()
         try:
             result = fetch_pod_result(FakeClient(listing), pod_query, return_pods=return_pods)
@@ -156,7 +156,7 @@ def test_a_streamed_read_holds_one_page_at_a_time_not_the_pods():
 
 def test_wait_for_reading_the_pods_sees_them_even_without_return_pods():
     listing = [random_pod(random.Random(number), number) for number in range(30)]
-    pod_query = read_pod_query(dict(UNSET).get)
+    pod_query = read_pod_query(dict(POD_OPTION_DEFAULTS).get)
     wait_for = compile_expression('wait_for', 'pods[0].name')
     result = fetch_pod_result(FakeClient(listing), pod_query, return_pods=False, keep_pods_for=(wait_for,))
     assert evaluate('wait_for', wait_for, result) == 'pod-0'

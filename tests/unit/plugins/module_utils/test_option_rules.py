@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 runai.platform maintainers
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The option rules the lookup and the event source share with the modules: one sentence naming the option and the value."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.runai.platform.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, CONNECTION_BOUNDS
+from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds, convert_options, environment_value
+
+SPEC = dict(CONNECTION_ARGUMENT_SPEC, emit=dict(type='bool', default=True), interval=dict(type='float', default=30.0),
+            name=dict(type='str'))
+BOUNDS = dict(CONNECTION_BOUNDS, interval=Bound(low=1, number=True, wording='a number of seconds of 1 or more'))
+
+
+def refusal(values):
+    with pytest.raises(RunaiError) as raised:
+        convert_options(SPEC, values, BOUNDS)
+    return str(raised.value)
+
+
+def test_templated_strings_convert_as_a_module_converts_them_and_unset_options_take_their_default():
+    options = convert_options(SPEC, {'validate_certs': 'no', 'timeout': '12.5', 'retries': '1', 'emit': 'yes'}, BOUNDS)
+    assert (options['validate_certs'], options['timeout'], options['retries'], options['emit']) == (False, 12.5, 1, True)
+    assert options['interval'] == 30.0
+
+
+def test_strings_are_left_as_given_for_the_function_that_reads_them():
+    assert convert_options(SPEC, {'name': 7, 'base_url': 'a,b'})['name'] == 7
+
+
+@pytest.mark.parametrize('values, message', [
+    ({'emit': 'maybe'}, "emit must be a boolean (true or false), got 'maybe'"),
+    ({'timeout': 'soon'}, "timeout must be a number of seconds greater than 0, got 'soon'"),
+    ({'timeout': '0'}, "timeout must be a number of seconds greater than 0, got '0'"),
+    ({'retries': '1.5'}, "retries must be an integer of 0 or more, got '1.5'"),
+    ({'retries': True}, 'retries must be an integer of 0 or more, got True'),
+    ({'interval': True}, 'interval must be a number of seconds of 1 or more, got True'),
+    ({'interval': 'nan'}, "interval must be a number of seconds of 1 or more, got 'nan'"),
+    ({'interval': 'inf'}, "interval must be a number of seconds of 1 or more, got 'inf'"),
+])
+def test_a_value_that_does_not_convert_or_lies_out_of_bounds_is_one_sentence_with_the_value_as_given(values, message):
+    assert refusal(values) == message
+
+
+def test_bounds_of_typed_values():
+    bounds = {'page_size': Bound(1, 500), 'offset': Bound(0)}
+    check_bounds({'page_size': 500, 'offset': None}.get, bounds)
+    with pytest.raises(RunaiError, match=r'^page_size must be an integer from 1 to 500, got 501$'):
+        check_bounds({'page_size': 501}.get, bounds)
+    with pytest.raises(RunaiError, match=r'^offset must be an integer 0 or more, got -1$'):
+        check_bounds({'offset': -1}.get, bounds)
+
+
+def test_a_bad_environment_value_is_named_by_its_variable():
+    environ = {'RUNAI_TIMEOUT': 'soon', 'RUNAI_CA_PATH': '~/ca.pem', 'RUNAI_VALIDATE_CERTS': ''}
+    with pytest.raises(RunaiError, match=r"^RUNAI_TIMEOUT='soon' is not a number of seconds$"):
+        environment_value('timeout', 'RUNAI_TIMEOUT', environ, SPEC, 'a number of seconds')
+    assert environment_value('validate_certs', 'RUNAI_VALIDATE_CERTS', environ, SPEC, 'a boolean') is None
+    assert environment_value('ca_path', 'RUNAI_CA_PATH', environ, SPEC, 'a path').endswith('/ca.pem')
