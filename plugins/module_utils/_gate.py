@@ -19,11 +19,11 @@ import datetime
 import json
 import re
 
+from ansible_collections.runai.platform.plugins.module_utils._condition_scope import check_scope, check_whole_scope
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, evaluate, is_true, item_evaluator
 from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
-from ansible_collections.runai.platform.plugins.module_utils._pod_fields import (
-    check_pod_expression, check_read_options, check_scope, check_whole_scope)
+from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_pod_expression, check_read_options
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import describe_scope
 
 DEFAULT_MAX_OFFENDERS = 20
