@@ -21,8 +21,7 @@ import json
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, cut, shown
 from ansible_collections.runai.platform.plugins.module_utils._gate import Gate, GateCheck, read_gate
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression, is_true, item_evaluator
-from ansible_collections.runai.platform.plugins.module_utils._metrics import (
-    METRIC_TYPES, PER_GPU_TYPES, PERCENTILE_TYPES, PERCENTILES, STAT_FIGURES)
+from ansible_collections.runai.platform.plugins.module_utils._metric_query import METRIC_TYPES, PER_GPU_TYPES, PERCENTILE_TYPES, PERCENTILES, STAT_FIGURES
 
 CONDITIONS = ('pod_condition', 'fail_condition')
 # What a condition is evaluated on: one entry per pod.

@@ -359,8 +359,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._gate import GATE_ARGUMENT_SPEC
 from ansible_collections.runai.platform.plugins.module_utils._metric_gate import judge, pod_entry, read_metric_gate
-from ansible_collections.runai.platform.plugins.module_utils._metrics import (
-    METRIC_TYPES, fetch_one_pod_metrics, fetch_workload_metrics, metric_stats, read_metrics_query)
+from ansible_collections.runai.platform.plugins.module_utils._metric_query import METRIC_TYPES, read_metrics_query
+from ansible_collections.runai.platform.plugins.module_utils._metric_reads import fetch_one_pod_metrics, fetch_workload_metrics
+from ansible_collections.runai.platform.plugins.module_utils._metric_stats import metric_stats
 from ansible_collections.runai.platform.plugins.module_utils._options import argument_spec, client_for_module, require_libraries
 
 MODULE_OPTIONS = dict(

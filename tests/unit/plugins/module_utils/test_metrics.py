@@ -13,8 +13,9 @@ import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._dates import parse_time
-from ansible_collections.runai.platform.plugins.module_utils._metrics import (
-    METRIC_TYPES, PodMetrics, metric_stats, numeric_histogram, numeric_measurement, read_metrics_query, time_option)
+from ansible_collections.runai.platform.plugins.module_utils._metric_query import METRIC_TYPES, read_metrics_query, time_option
+from ansible_collections.runai.platform.plugins.module_utils._metric_reads import PodMetrics, numeric_histogram, numeric_measurement
+from ansible_collections.runai.platform.plugins.module_utils._metric_stats import metric_stats
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, 0, tzinfo=datetime.timezone.utc)
 WORKLOAD = '5d2e6c7e-8a52-4b4f-9c39-1c2f0c1e8a11'
