@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import difflib
 
+from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.runai.platform.plugins.module_utils._connection import (
     CONNECTION_ARGUMENT_SPEC, CONNECTION_BOUNDS, CREDENTIALS, ENVIRONMENT, ENVIRONMENT_WORDING, Sources, client_from_options,
     credential_levels, environment_credentials)
@@ -22,12 +23,6 @@ from ansible_collections.runai.platform.plugins.module_utils._errors import Runa
 from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, convert_options, environment_value
 from ansible_collections.runai.platform.plugins.module_utils._pod_fields import POD_FIELDS
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_QUERY_ARGUMENT_SPEC, describe_scope, read_pod_query
-
-try:
-    import requests  # noqa: F401  pylint: disable=unused-import  # the client's transport
-    HAS_REQUESTS = True
-except ImportError:
-    HAS_REQUESTS = False
 
 SOURCE = 'runai_pod_events'
 DEFAULT_WATCH_FIELDS = ('k8sPhase', 'nodeName', 'currentNodePool')
