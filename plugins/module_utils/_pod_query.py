@@ -17,10 +17,9 @@ from ansible_collections.runai.platform.plugins.module_utils._errors import Runa
 from ansible_collections.runai.platform.plugins.module_utils._filters import SORT_FIELDS, parse_filter, uuid_option
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import compile_expression
 from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds
-from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from ansible_collections.runai.platform.plugins.module_utils._pager import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, POD_COUNT_PATH, POD_LIST_PATH
 
-LIST_PATH = '/api/v1/workloads/pods'
-COUNT_PATH = '/api/v1/workloads/pods/count'
+# The list and count paths are the pager's (it counts a scope to plan its pages ahead); the others are asked from here only.
 WORKLOAD_PODS_PATH = '/api/v1/workloads/%s/pods'
 # Clusters 2.21+, in the 2.22-2.24 documents: one answer `{pods}`, no paging, `deleted` its only parameter.
 REVISION_PODS_PATH = '/api/v1/workloads/inferences/revisions/%s/pods'
@@ -141,11 +140,11 @@ def read_pod_query(get, extra_filters=(), filter_label=None):
     if workload_id and count_only:
         filters.append('workloadId==' + workload_id)
     if count_only:
-        path, params = COUNT_PATH, _api_params(get, filters, ('deleted', 'filterBy', 'search'))
+        path, params = POD_COUNT_PATH, _api_params(get, filters, ('deleted', 'filterBy', 'search'))
     elif workload_id:
         path, params = WORKLOAD_PODS_PATH % workload_id, _api_params(get, filters, ('deleted', 'search'))
     else:
-        path, params = LIST_PATH, _api_params(get, filters, API_PARAMETERS)
+        path, params = POD_LIST_PATH, _api_params(get, filters, API_PARAMETERS)
     return PodQuery(path, params, get('offset') or 0, get('page_size') or DEFAULT_PAGE_SIZE, get('max_pods'), count_only,
                     False, get('fields'), _compiled(get, 'query'), "Workload '%s'" % workload_id if workload_id else None,
                     workload_id if workload_id and not count_only else None)
@@ -167,7 +166,7 @@ def _revision_query(get, revision_id, count_only, extra_filters):
         raise RunaiError('filter terms do not apply to revision_id (the API path of one revision takes no filter)')
     if count_only:
         _refuse(get, NOT_FOR_COUNT, 'does not apply to count_only (the count path does not take it)')
-        path, params = COUNT_PATH, _api_params(get, ['revisionId==' + revision_id], ('deleted', 'filterBy'))
+        path, params = POD_COUNT_PATH, _api_params(get, ['revisionId==' + revision_id], ('deleted', 'filterBy'))
     else:
         path, params = REVISION_PODS_PATH % revision_id, _api_params(get, [], ('deleted',))
     return PodQuery(path, params, 0, None, get('max_pods'), count_only, False, get('fields'), _compiled(get, 'query'),
