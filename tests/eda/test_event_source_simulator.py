@@ -151,7 +151,7 @@ def test_a_retry_after_longer_than_the_interval_delays_the_next_poll(sim):
     from ansible_collections.runai.platform.plugins.module_utils import _watch, _watch_arguments
     workload_id = sim.add_workload(pods=1, k8s_phase='Running')['workload']['id']
     watch = _watch_arguments.read_arguments(dict(base_url=sim.base_url, client_id=sim.client_id, client_secret=sim.client_secret,
-                                       workload_id=workload_id, interval=1), {})
+                                                 workload_id=workload_id, interval=1), {})
     events, pauses = [], []
 
     class Queue:
