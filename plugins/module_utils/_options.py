@@ -4,9 +4,13 @@
 
 # FOR INTERNAL COLLECTION USE ONLY: this file may change in any release.
 
-"""Argument specs shared by the modules; the doc fragments connection and pods document them.
+"""The modules' side of the option layer: their argument spec (the declared options, the connection options
+falling back to their RUNAI_* variables), their client, and the libraries they need.
 
-The pod selection options are declared in _pod_query.py (pure data, also read by the lookup and the event source).
+The options are declared once, as pure data the lookup and the event source read too: the connection options
+in _connection.py, the pod selection options in _pod_query.py, the gate options in _gate.py. The rules they are
+checked by (types, ranges, environment values) are in _option_rules.py. The doc fragments connection and pods
+document them.
 """
 
 from __future__ import absolute_import, division, print_function
