@@ -12,6 +12,10 @@ import pytest
 from ansible_collections.runai.platform.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, CONNECTION_BOUNDS
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds, convert_options, environment_value
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_OPTION_DEFAULTS, describe_scope
+from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import read_arguments
+
+CLUSTER = '71f69d83-ba66-4822-adf5-55ce55efd210'
 
 SPEC = dict(CONNECTION_ARGUMENT_SPEC, emit=dict(type='bool', default=True), interval=dict(type='float', default=30.0),
             name=dict(type='str'))
@@ -63,3 +67,16 @@ def test_a_bad_environment_value_is_named_by_its_variable():
         environment_value('timeout', 'RUNAI_TIMEOUT', environ, SPEC, 'a number of seconds')
     assert environment_value('validate_certs', 'RUNAI_VALIDATE_CERTS', environ, SPEC, 'a boolean') is None
     assert environment_value('ca_path', 'RUNAI_CA_PATH', environ, SPEC, 'a path').endswith('/ca.pem')
+
+
+def test_the_event_source_takes_its_arguments_as_a_module_takes_its_options(monkeypatch):
+    monkeypatch.setenv('RUNAI_TEST_HOME', '/srv/runai')
+    watch = read_arguments({'base_url': 'https://tenant.example', 'token': 't', 'cluster_id': CLUSTER, 'emit_existing': 'n',
+                            'completed': 'y', 'ca_path': '$RUNAI_TEST_HOME/ca.pem'}, {})
+    assert (watch.emit_existing, watch.scope['completed'], watch.connection.get('ca_path')) == (False, True, '/srv/runai/ca.pem')
+
+
+def test_the_scope_names_the_options_that_differ_from_their_default():
+    options = dict(POD_OPTION_DEFAULTS, cluster_id=CLUSTER, completed=False, filter_by=['k8sPhase==Running'])
+    assert describe_scope(options.get) == 'cluster_id=%s, filter_by=[k8sPhase==Running], completed=false' % CLUSTER
+    assert describe_scope(POD_OPTION_DEFAULTS.get) == 'all pods'
