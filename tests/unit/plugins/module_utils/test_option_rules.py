@@ -7,13 +7,17 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ast
+import os
+
 import pytest
+import yaml
 
 from ansible_collections.runai.platform.plugins.module_utils._connection import CONNECTION_ARGUMENT_SPEC, CONNECTION_BOUNDS
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._option_rules import Bound, check_bounds, convert_options, environment_value
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_OPTION_DEFAULTS, describe_scope
-from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import read_arguments
+from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import SOURCE_ARGUMENT_SPEC, read_arguments
 
 CLUSTER = '71f69d83-ba66-4822-adf5-55ce55efd210'
 
@@ -80,3 +84,17 @@ def test_the_scope_names_the_options_that_differ_from_their_default():
     options = dict(POD_OPTION_DEFAULTS, cluster_id=CLUSTER, completed=False, filter_by=['k8sPhase==Running'])
     assert describe_scope(options.get) == 'cluster_id=%s, filter_by=[k8sPhase==Running], completed=false' % CLUSTER
     assert describe_scope(POD_OPTION_DEFAULTS.get) == 'all pods'
+
+
+def test_the_event_source_documents_each_argument_with_the_type_and_default_it_is_read_with():
+    """What validate-modules checks for a module: the documentation and the declared spec cannot drift apart."""
+    source = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'extensions', 'eda', 'plugins', 'event_source', 'runai_pod_events.py')
+    with open(source) as handle:
+        tree = ast.parse(handle.read())
+    documentation = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == 'DOCUMENTATION')
+    documented = yaml.safe_load(documentation)['options']
+    assert sorted(documented) == sorted(SOURCE_ARGUMENT_SPEC)
+    for name, option in SOURCE_ARGUMENT_SPEC.items():
+        # An empty list is no default (filter_by's [] is the module's way of saying none).
+        declared = option.get('default') if option.get('default') != [] else None
+        assert (documented[name].get('type', 'str'), documented[name].get('default')) == (option.get('type', 'str'), declared), name
