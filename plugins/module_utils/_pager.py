@@ -67,16 +67,19 @@ def paginate(client, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_SI
     return items
 
 
-def iter_pages(client, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_SIZE, max_items=None, not_found=None, workers=None):
+def iter_pages(client, path, params, item_key, offset=0, page_size=DEFAULT_PAGE_SIZE, max_items=None, not_found=None, workers=None,
+               seen_ids=None):
     """Yield each page's items not seen before, page after page in order, at most `max_items` in all.
 
     `client` needs get(path, params, not_found=) -> (status, body) and, unless `workers` is given,
     page_workers; scope_count(path, params) and rate_limited_count are used where it has them.
     Closing the generator early cancels the pages still in flight.
+    `seen_ids` is the record of the ids handed on (add(id) -> whether it is new, `id in`): a caller that keeps
+    every id anyway (the event source) lends its own, so that the ids are held once; by default a SeenIds.
     """
     listing = _Listing(client, path, params, item_key, offset, page_size, max_items, not_found)
     workers = client.page_workers if workers is None else workers
-    seen_ids = SeenIds()
+    seen_ids = SeenIds() if seen_ids is None else seen_ids
     remaining = max_items
     with contextlib.closing(_pages(listing, max(1, workers), seen_ids)) as pages:
         for page in pages:

@@ -17,9 +17,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import asyncio
+import ctypes
 import datetime
 import itertools
 import logging
+import os
 import queue
 import re
 import sys
@@ -29,6 +31,7 @@ from array import array
 from ansible_collections.runai.platform.plugins.module_utils._client import RunaiClient, parse_retry_after
 from ansible_collections.runai.platform.plugins.module_utils._dates import format_api_datetime
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
+from ansible_collections.runai.platform.plugins.module_utils._pager import iter_pages
 from ansible_collections.runai.platform.plugins.module_utils._pod_query import read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_pages, scope_not_created
 from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import SOURCE
@@ -42,6 +45,9 @@ HANG_GRACE = 2.0
 COMPLETION_MARGIN = 300
 # How often a waiting poll looks at its deadline, and a worker at the cancel flag (seconds of real time).
 CHECK_EVERY = 0.25
+# What the source asks of glibc's malloc (see tune_malloc): at most 2 arenas, and blocks of 256 KiB or more (a page's
+# answer) always mapped on their own, so that they go back to the system when freed; with mallopt's names.
+MALLOC_SETTINGS = (('MALLOC_ARENA_MAX', -8, 2), ('MALLOC_MMAP_THRESHOLD_', -3, 256 * 1024))
 # The same logger name as the source file's, so that a rulebook's log shows one name.
 logger = logging.getLogger('runai.platform.' + SOURCE)
 
@@ -58,47 +64,135 @@ _LOW_64_BITS = (1 << 64) - 1
 # Odd 64-bit constants (from splitmix64): multiplying by one spreads every input bit over the high bits.
 _MIX_HIGH = 0x9E3779B97F4A7C15
 _MIX_LOW = 0xBF58476D1CE4E5B9
-# What a slot of PodTable holds: nothing, a pod known from before (not listed yet by the current poll), a pod
-# the current poll listed, or a pod that left (a tombstone, so that probing goes on past it).
-_FREE, _KNOWN, _LISTED, _GONE = 0, 1, 2, 3
-_A_NEW_POLL = bytes.maketrans(bytes([_LISTED]), bytes([_KNOWN]))
-_MIN_SLOTS = 1024
+# What a slot of PodTable holds: nothing; a pod known from before, not listed (yet) by the current poll; a pod the
+# current poll listed (its profile is the new one); a pod that left (a tombstone, so that probing goes on past it);
+# a pod the pager handed on in the current poll and the watch has not listed yet, known from before (its profile
+# is the old one) or new (no profile yet).
+_FREE, _KNOWN, _LISTED, _GONE, _HANDED_KNOWN, _HANDED_NEW = 0, 1, 2, 3, 4, 5
+_OCCUPIED = (_KNOWN, _LISTED, _HANDED_KNOWN, _HANDED_NEW)
+_SEEN_THIS_POLL = (_LISTED, _HANDED_KNOWN, _HANDED_NEW)
+# A new poll: what the last one listed or handed on is known; a pod handed on by a poll given up before the
+# watch listed it was never reported, so it is forgotten (the next poll that lists it reports it ADDED).
+_A_NEW_POLL = bytes.maketrans(bytes([_LISTED, _HANDED_KNOWN, _HANDED_NEW]), bytes([_KNOWN, _KNOWN, _GONE]))
+# The table's 2**_SEGMENT_BITS segments, each of at least _MIN_SLOTS slots.
+_SEGMENT_BITS = 6
+_MIN_SLOTS = 64
 # PodTable.list() of an id the current poll listed already.
 DUPLICATE = -1
 
 
+def _halves(pod_id):
+    """The 128 bits of a canonical UUID, as its high and low 64-bit halves."""
+    value = int(pod_id.replace('-', ''), 16)
+    return value >> 64, value & _LOW_64_BITS
+
+
+def _is_canonical_uuid(item_id):
+    return isinstance(item_id, str) and _CANONICAL_UUID.match(item_id) is not None
+
+
+class _Slots:
+    """One segment of a PodTable: open-addressed slots of 128-bit ids, their profile numbers and marks."""
+
+    def __init__(self, slots):
+        self.mask = slots - 1
+        self.shift = 64 - (slots.bit_length() - 1)  # the slot is taken from the well-mixed bits after the segment's
+        # Repeating a one-item array allocates the result at once (array('Q', bytes(n)) held n bytes twice).
+        self.high = array('Q', [0]) * slots
+        self.low = array('Q', [0]) * slots
+        self.profile = array('I', [0]) * slots
+        self.marks = bytearray(slots)
+        self.used = 0  # slots not free: live pods and tombstones
+        self.live = 0
+
+    def locate(self, mixed, high, low):
+        """(the slot of the id, True), or (the slot it would take, False)."""
+        marks, highs, lows, mask = self.marks, self.high, self.low, self.mask
+        index = ((mixed << _SEGMENT_BITS) & _LOW_64_BITS) >> self.shift
+        tombstone = None
+        while True:
+            mark = marks[index]
+            if mark == _FREE:
+                return (index if tombstone is None else tombstone), False
+            if mark == _GONE:
+                if tombstone is None:
+                    tombstone = index
+            elif highs[index] == high and lows[index] == low:
+                return index, True
+            index = (index + 1) & mask
+
+    def place(self, index, high, low, number, mark):
+        if self.marks[index] == _FREE:
+            self.used += 1
+        self.marks[index], self.high[index], self.low[index], self.profile[index] = mark, high, low, number
+        self.live += 1
+
+    def full(self):
+        return self.used * 4 > (self.mask + 1) * 3
+
+    def rebuilt(self):
+        """This segment twice as large when it is half full of live pods, else the same size without its tombstones."""
+        slots = self.mask + 1
+        new = _Slots(slots * 2 if self.live * 2 > slots else slots)
+        for index, mark in enumerate(self.marks):
+            if mark in _OCCUPIED:
+                high, low = self.high[index], self.low[index]
+                new.place(new.locate(_mix(high, low), high, low)[0], high, low, self.profile[index], mark)
+        return new
+
+
+def _mix(high, low):
+    """64 well-mixed bits of an id: the top ones choose its segment, the next ones its slot."""
+    return ((high * _MIX_HIGH) ^ (low * _MIX_LOW)) & _LOW_64_BITS
+
+
 class PodTable:
-    """Pod id -> profile number, in about 21 bytes a slot and no Python object per pod.
+    """Pod id -> profile number, in about 21 bytes a slot and no Python object per pod; also the pager's record of
+    the ids a poll handed on (HandedIds), so that a poll holds each id once.
 
     A pod id is a UUID: in canonical form (lowercase, dashes in place: one text per number) it is kept as
     its 128 bits in two arrays of 64-bit halves, open-addressed, with an array of profile numbers and a
     byte of state per slot. Ids in any other form sit in a dict. No object per pod means nothing of a
     poll's decoded pages stays pinned in memory by the state, and 50,000 pods take about 2-3 MiB.
+    The slots are split in 64 segments that grow one at a time: growing never holds a second copy of the
+    whole table, only of one segment.
     A poll marks the pods it lists; those still only known when it ends are the ones that left.
     """
 
     def __init__(self):
         self._others = {}  # ids that are not canonical UUIDs -> profile number
         self._others_listed = set()
-        self._live = 0
-        self._allocate(_MIN_SLOTS)
+        self._others_handed = set()  # ids that are not canonical UUIDs (ints too) the pager handed on in this poll
+        self._segments = [_Slots(_MIN_SLOTS) for _segment in range(1 << _SEGMENT_BITS)]
+        self.poll = 0  # the number of the current poll: a HandedIds of an earlier one stops its reader
+        self.lock = threading.Lock()  # begin() against a reader of a poll given up that is still marking ids
 
     def __len__(self):
-        return self._live + len(self._others)
-
-    def _allocate(self, slots):
-        self._mask = slots - 1
-        self._shift = 64 - slots.bit_length() + 1  # the slot is taken from the well-mixed top bits
-        self._high = array('Q', bytes(8 * slots))
-        self._low = array('Q', bytes(8 * slots))
-        self._profile = array('I', bytes(4 * slots))
-        self._marks = bytearray(slots)
-        self._used = 0  # slots not free: live pods and tombstones
+        return sum(segment.live for segment in self._segments) + len(self._others)
 
     def begin(self):
-        """A new poll: no pod is listed yet."""
-        self._marks = self._marks.translate(_A_NEW_POLL)
-        self._others_listed = set()
+        """A new poll: no pod is listed or handed on yet."""
+        with self.lock:
+            self.poll += 1
+            for segment in self._segments:
+                segment.live -= segment.marks.count(_HANDED_NEW)
+                segment.marks = segment.marks.translate(_A_NEW_POLL)
+            self._others_listed = set()
+            self._others_handed = set()
+
+    def _find(self, pod_id):
+        """(segment, slot, whether the id is there) of a canonical UUID."""
+        high, low = _halves(pod_id)
+        mixed = _mix(high, low)
+        segment_number = mixed >> (64 - _SEGMENT_BITS)
+        segment = self._segments[segment_number]
+        index, found = segment.locate(mixed, high, low)
+        return segment_number, segment, index, found, high, low
+
+    def _insert(self, segment_number, segment, index, high, low, number, mark):
+        segment.place(index, high, low, number, mark)
+        if segment.full():
+            self._segments[segment_number] = segment.rebuilt()
 
     def list(self, pod_id, number):
         """Record that the current poll lists `pod_id` with profile `number`; the number it had, None if new, DUPLICATE."""
@@ -109,67 +203,51 @@ class PodTable:
             before = self._others.get(pod_id)
             self._others[pod_id] = number
             return before
-        value = int(pod_id.replace('-', ''), 16)
-        return self._list_number(value >> 64, value & _LOW_64_BITS, number)
+        segment_number, segment, index, found, high, low = self._find(pod_id)
+        if not found:
+            self._insert(segment_number, segment, index, high, low, number, _LISTED)
+            return None
+        mark = segment.marks[index]
+        if mark == _LISTED:
+            return DUPLICATE
+        before = None if mark == _HANDED_NEW else segment.profile[index]
+        segment.marks[index] = _LISTED
+        segment.profile[index] = number
+        return before
 
-    def _list_number(self, high, low, number):
-        marks, highs, lows = self._marks, self._high, self._low
-        mask = self._mask
-        index = (((high * _MIX_HIGH) ^ (low * _MIX_LOW)) & _LOW_64_BITS) >> self._shift
-        tombstone = None
-        while True:
-            mark = marks[index]
-            if mark == _FREE:
-                break
-            if mark == _GONE:
-                if tombstone is None:
-                    tombstone = index
-            elif highs[index] == high and lows[index] == low:
-                if mark == _LISTED:
-                    return DUPLICATE
-                marks[index] = _LISTED
-                before = self._profile[index]
-                self._profile[index] = number
-                return before
-            index = (index + 1) & mask
-        if tombstone is not None:
-            index = tombstone
-        else:
-            self._used += 1
-        marks[index], highs[index], lows[index], self._profile[index] = _LISTED, high, low, number
-        self._live += 1
-        if self._used * 4 > (mask + 1) * 3:
-            self._rebuild()
-        return None
+    def hand_on(self, item_id):
+        """Record that the pager hands on `item_id` in the current poll; False if it did so before."""
+        if not _is_canonical_uuid(item_id):
+            if item_id in self._others_handed:
+                return False
+            self._others_handed.add(item_id)
+            return True
+        segment_number, segment, index, found, high, low = self._find(item_id)
+        if not found:
+            self._insert(segment_number, segment, index, high, low, 0, _HANDED_NEW)
+            return True
+        if segment.marks[index] != _KNOWN:
+            return False
+        segment.marks[index] = _HANDED_KNOWN
+        return True
 
-    def _rebuild(self):
-        """A table twice as large when it is half full of live pods, else the same size without its tombstones."""
-        old = (self._high, self._low, self._profile, self._marks)
-        slots = self._mask + 1
-        self._allocate(slots * 2 if self._live * 2 > slots else slots)
-        self._live = 0
-        for index, mark in enumerate(old[3]):
-            if mark in (_KNOWN, _LISTED):
-                self._list_number(old[0][index], old[1][index], old[2][index])
-                if mark == _KNOWN:
-                    self._marks[self._find(old[0][index], old[1][index])] = _KNOWN
-
-    def _find(self, high, low):
-        index = (((high * _MIX_HIGH) ^ (low * _MIX_LOW)) & _LOW_64_BITS) >> self._shift
-        while not (self._marks[index] in (_KNOWN, _LISTED) and self._high[index] == high and self._low[index] == low):
-            index = (index + 1) & self._mask
-        return index
+    def handed_on(self, item_id):
+        """Whether the current poll handed on (or listed) `item_id`."""
+        if not _is_canonical_uuid(item_id):
+            return item_id in self._others_handed or item_id in self._others_listed
+        _number, segment, index, found, _high, _low = self._find(item_id)
+        return found and segment.marks[index] in _SEEN_THIS_POLL
 
     def unlisted(self):
         """(pod id, profile number) of each pod known before the current poll and not listed by it, one at a time
         (a scope that emptied may have left tens of thousands); each is forgotten as it is handed on."""
-        index = self._marks.find(_KNOWN)
-        while index >= 0:
-            text = '%032x' % ((self._high[index] << 64) | self._low[index])
-            self._marks[index] = _GONE
-            self._live -= 1
-            yield '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:]), self._profile[index]
-            index = self._marks.find(_KNOWN, index + 1)
+        for segment in self._segments:
+            index = segment.marks.find(_KNOWN)
+            while index >= 0:
+                segment.marks[index] = _GONE
+                segment.live -= 1
+                yield _uuid_text(segment.high[index], segment.low[index]), segment.profile[index]
+                index = segment.marks.find(_KNOWN, index + 1)
         for pod_id in [pod_id for pod_id in self._others if pod_id not in self._others_listed]:
             yield pod_id, self._others.pop(pod_id)
 
@@ -177,24 +255,58 @@ class PodTable:
         return set(pod_id for pod_id, _number in self.numbers())
 
     def numbers(self):
-        """(pod id, profile number) of every pod in the table."""
-        for index, mark in enumerate(self._marks):
-            if mark in (_KNOWN, _LISTED):
-                text = '%032x' % ((self._high[index] << 64) | self._low[index])
-                yield '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:]), self._profile[index]
+        """(pod id, profile number) of every pod in the table that has a profile."""
+        for segment in self._segments:
+            for index, mark in enumerate(segment.marks):
+                if mark in (_KNOWN, _LISTED, _HANDED_KNOWN):
+                    yield _uuid_text(segment.high[index], segment.low[index]), segment.profile[index]
         for pod_id, number in self._others.items():
             yield pod_id, number
 
     def renumber(self, new_numbers):
         """Profile numbers replaced through `new_numbers` (old -> new), for every pod."""
-        self._profile = array('I', (new_numbers.get(number, 0) for number in self._profile))
+        for segment in self._segments:
+            segment.profile = array('I', (new_numbers.get(number, 0) for number in segment.profile))
         self._others = dict((pod_id, new_numbers[number]) for pod_id, number in self._others.items())
 
     def footprint(self):
         """Bytes the table holds (the arrays, and the dict of other ids with its keys)."""
-        arrays = sum(part.buffer_info()[1] * part.itemsize for part in (self._high, self._low, self._profile))
+        arrays = sum(sum(part.buffer_info()[1] * part.itemsize for part in (segment.high, segment.low, segment.profile))
+                     + sys.getsizeof(segment.marks) for segment in self._segments)
         others = sys.getsizeof(self._others) + sum(sys.getsizeof(pod_id) for pod_id in self._others)
-        return arrays + sys.getsizeof(self._marks) + others
+        return arrays + others
+
+
+def _uuid_text(high, low):
+    text = '%032x' % ((high << 64) | low)
+    return '%s-%s-%s-%s-%s' % (text[:8], text[8:12], text[12:16], text[16:20], text[20:])
+
+
+class HandedIds:
+    """The pager's record of the ids one poll handed on (iter_pages' `seen_ids`: add() and `in`), kept in the
+    watch's own PodTable, so that a poll holds each id once instead of twice.
+
+    Bound to its poll: a reader of a poll that was given up and is still running stops (PollCancelled) at
+    its next id once a later poll began, instead of marking pods in it.
+    """
+
+    def __init__(self, table):
+        self._table = table
+        self._poll = table.poll
+
+    def add(self, item_id):
+        with self._table.lock:
+            self._check()
+            return self._table.hand_on(item_id)
+
+    def __contains__(self, item_id):
+        with self._table.lock:
+            self._check()
+            return self._table.handed_on(item_id)
+
+    def _check(self):
+        if self._table.poll != self._poll:
+            raise PollCancelled()
 
 
 def _frozen(value):
@@ -230,6 +342,10 @@ class PodState:
 
     def ids(self):
         return self._table.ids()
+
+    def handed_ids(self):
+        """The record of the ids the current poll's pager hands on, kept in this state's table (see HandedIds)."""
+        return HandedIds(self._table)
 
     def footprint(self):
         """Bytes of the per-pod state (the table), and of the shared profiles."""
@@ -404,7 +520,10 @@ class WatchedClient:
         # The poll a request belongs to, in the thread that runs it: a request of a poll given up must
         # neither feed the next poll's deadline nor go on retrying.
         self._request_of = threading.local()
+        # The ids a poll's pager hands on, in the thread that reads the poll: the watch's own table, lent by read_with().
+        self._reading = threading.local()
         client.request = self._request  # every get() goes through it, and a token is obtained inside it
+        client.iter_pages = self._iter_pages
         client.sleep = self._pause
         client.session.hooks['response'].append(self._answered)
 
@@ -412,6 +531,19 @@ class WatchedClient:
         self.deadline = deadline
         self.cancelled = threading.Event()
         return self.cancelled
+
+    def read_with(self, seen_ids, read_pages, *arguments):
+        """The pages of read_pages(*arguments), the pager keeping its record of the ids handed on in `seen_ids`:
+        a poll's pager and its diff then hold each id once. Only the listing read in this thread borrows it (the
+        listing of the pods that completed, read elsewhere, keeps its own)."""
+        self._reading.seen_ids = seen_ids
+        try:
+            yield from read_pages(*arguments)
+        finally:
+            self._reading.seen_ids = None
+
+    def _iter_pages(self, path, params, item_key, **options):
+        return iter_pages(self.client, path, params, item_key, seen_ids=getattr(self._reading, 'seen_ids', None), **options)
 
     def _request(self, *args, **kwargs):
         return run_abandonable(self.cancelled, self._request_for, self.deadline, self.cancelled, args, kwargs)
@@ -486,6 +618,28 @@ def run_abandonable(cancelled, function, *args, **kwargs):
     if 'error' in outcome:
         raise outcome['error']
     return outcome['result']
+
+
+def tune_malloc(environ=None):
+    """Ask glibc's malloc for MALLOC_SETTINGS, each unless its environment variable chose already; the names of
+    those asked. Nothing happens elsewhere (musl, macOS, Windows).
+
+    Why (docs/performance.md has the figures): glibc gives each thread that allocates an arena of its own, up
+    to 8 a core, and an arena keeps, fragmented, what its thread's decoded answers once took; the pages of a poll
+    are fetched and decoded by up to 8 worker threads, so the source's memory crept up poll after poll while the
+    objects it held stayed the same. Python runs one thread at a time (the GIL): fewer arenas cost no speed.
+    And once a block of a page's size was freed, glibc raises the size above which it maps blocks on their own,
+    so the next pages' blocks stay in the heap, which keeps them. Settings of the whole process (ansible-
+    rulebook's), for what is allocated after them.
+    """
+    environ = os.environ if environ is None else environ
+    try:
+        if not (os.confstr('CS_GNU_LIBC_VERSION') or '').startswith('glibc'):
+            return []
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError, ValueError):  # no confstr, no such name, no libc to load, no mallopt
+        return []
+    return [variable for variable, option, value in MALLOC_SETTINGS if variable not in environ and mallopt(option, value) == 1]
 
 
 # -- one poll -------------------------------------------------------------------------------------
@@ -635,7 +789,10 @@ async def poll_once(queue, watch, client_hooks, state, outage, clock, read_pages
     cancelled = client_hooks.start_poll(deadline) if client_hooks is not None else threading.Event()
     stream = PageStream(loop, cancelled)
     state.begin()
-    stream.start(read_pages, client_hooks.client if client_hooks is not None else None, watch.pod_query)
+    if client_hooks is not None:
+        stream.start(client_hooks.read_with, state.handed_ids(), read_pages, client_hooks.client, watch.pod_query)
+    else:
+        stream.start(read_pages, None, watch.pod_query)
     try:
         while True:
             kind, value = await stream.next(deadline)
@@ -674,6 +831,8 @@ async def watch_pods(queue, watch, client, clock=None, sleep=None, read_pages=sc
     clock = clock or loop.time
     sleep = sleep or asyncio.sleep
     client_hooks = WatchedClient(client, clock) if client is not None else None
+    if client_hooks is not None:
+        tune_malloc()
     state = state if state is not None else PodState(watch.watch_fields, watch.emit_existing)
     outage = Outage(clock)
     next_poll = clock()

@@ -216,6 +216,121 @@ def test_the_table_of_ids_grows_and_keeps_every_pod_exactly():
     assert one_poll(state, [[{'id': pod_id, 'k8sPhase': 'Running'} for pod_id in ids[1000:6000]]]) == []
 
 
+class ListedPods:
+    """A paged list of pods as the API answers it (offset and limit), for the pager; `deleted_after_first_page` pods
+    are gone once the first page was answered, so that the later pages shift left under the read."""
+
+    page_workers = 1
+
+    def __init__(self, pods, deleted_after_first_page=()):
+        self.pods = list(pods)
+        self.deleted_after_first_page = list(deleted_after_first_page)
+        self.answered = 0
+
+    def get(self, path, params, not_found=None):
+        asked = dict(params)
+        offset, limit = asked['offset'], asked['limit']
+        body = {'pods': self.pods[offset:offset + limit]}
+        if offset + limit < len(self.pods):
+            body['next'] = offset + limit
+        self.answered += 1
+        if self.answered == 1:
+            self.pods = [listed for listed in self.pods if listed['id'] not in self.deleted_after_first_page]
+        return 200, body
+
+
+def lent_poll(state, client, page_size=10):
+    """A complete poll whose pager keeps its record of the ids handed on in the state's own table, as the source reads."""
+    from ansible_collections.runai.platform.plugins.module_utils._pager import iter_pages
+    state.begin()
+    events = []
+    for page in iter_pages(client, '/api/v1/workloads/pods', [], 'pods', page_size=page_size, seen_ids=state.handed_ids()):
+        events += state.add_page(page, 't')
+    return events + list(state.end('t'))
+
+
+def test_the_pager_keeps_the_ids_it_handed_on_in_the_watch_s_table_and_the_read_stays_exact(monkeypatch):
+    """The ids are held once: the pager builds no table of its own. Under a read that shifts (two pods of the second
+    page deleted once the first was answered) every pod that stayed is listed once and no pod that stayed is DELETED."""
+    from ansible_collections.runai.platform.plugins.module_utils import _pager
+
+    def no_second_table():
+        raise AssertionError('the pager built a table of ids of its own')
+    monkeypatch.setattr(_pager, 'SeenIds', no_second_table)
+    pods = [pod(number) for number in range(1, 36)]
+    state = PodState(DEFAULT_WATCH_FIELDS)
+    assert kinds(lent_poll(state, ListedPods(pods))) == ['ADDED'] * 35 + ['INIT_DONE']
+    gone = [pods[12]['id'], pods[15]['id']]
+    events = lent_poll(state, ListedPods([dict(pods[0], k8sPhase='Failed')] + pods[1:], deleted_after_first_page=gone))
+    assert sorted((event['type'], event['pod']['id']) for event in events) == [
+        ('DELETED', gone[0]), ('DELETED', gone[1]), ('MODIFIED', pods[0]['id'])]
+    assert len(state) == 33
+    assert lent_poll(state, ListedPods([dict(pods[0], k8sPhase='Failed')] + pods[1:12] + pods[13:15] + pods[16:])) == []
+
+
+def test_pods_the_pager_handed_on_in_a_poll_given_up_before_the_watch_listed_them_are_added_by_the_next_poll():
+    state = PodState(DEFAULT_WATCH_FIELDS)
+    one_poll(state, [[pod(1)]])
+    state.begin()
+    handed = state.handed_ids()
+    assert handed.add(pod(1)['id']) and handed.add(pod(2)['id']) and handed.add('pod-a') and handed.add(7)
+    assert not handed.add(pod(2)['id']) and pod(2)['id'] in handed and 7 in handed and pod(3)['id'] not in handed
+    state.abandon()  # the poll failed before the watch saw that page: pod 2 was never reported
+    events = one_poll(state, [[pod(1, phase='Failed'), pod(2), dict(pod(3), id='pod-a')]])
+    assert [(event['type'], event['pod']['id']) for event in events] == [
+        ('MODIFIED', pod(1)['id']), ('ADDED', pod(2)['id']), ('ADDED', 'pod-a')]
+    assert len(state) == 3
+
+
+def test_a_reader_of_a_poll_given_up_stops_once_the_next_poll_began_instead_of_marking_its_pods():
+    state = PodState(DEFAULT_WATCH_FIELDS)
+    one_poll(state, [[pod(1)]])
+    state.begin()
+    straggler = state.handed_ids()
+    state.abandon()
+    state.begin()
+    with pytest.raises(_watch.PollCancelled):
+        straggler.add(pod(1)['id'])
+    with pytest.raises(_watch.PollCancelled):
+        assert pod(1)['id'] in straggler
+    assert list(state.end('t')) == [{'type': 'DELETED', 'pod': _watch.PodState(DEFAULT_WATCH_FIELDS).last_known(
+        pod(1)['id'], ('Running', 'node-1', 'h100')), 'observed_at': 't'}]
+
+
+def test_the_table_grows_while_the_pager_hands_on_and_keeps_what_each_pod_was():
+    """Pods known before and new ones handed on, enough to grow the table twice: each keeps its old profile or none."""
+    import uuid
+    ids = [str(uuid.UUID(int=(number * 0x9E3779B97F4A7C15) & ((1 << 128) - 1), version=4)) for number in range(1, 4001)]
+    state = PodState(('k8sPhase',))
+    one_poll(state, [[{'id': pod_id, 'k8sPhase': 'Running'} for pod_id in ids[:1000]]])
+    state.begin()
+    handed = state.handed_ids()
+    assert all(handed.add(pod_id) for pod_id in ids)
+    assert not any(handed.add(pod_id) for pod_id in ids)
+    events = state.add_page([{'id': pod_id, 'k8sPhase': 'Running' if number % 2 else 'Failed'} for number, pod_id in enumerate(ids)], 't')
+    assert [event['type'] for event in events] == ['MODIFIED'] * 500 + ['ADDED'] * 3000
+    assert list(state.end('t')) == [] and len(state) == 4000
+
+
+def test_malloc_is_tuned_only_where_the_environment_did_not_choose_and_the_c_library_is_glibc(monkeypatch):
+    asked = []
+
+    class Glibc:
+        def mallopt(self, option, value):
+            asked.append((option, value))
+            return 1
+    monkeypatch.setattr(_watch.os, 'confstr', lambda name: 'glibc 2.36')
+    monkeypatch.setattr(_watch.ctypes, 'CDLL', lambda name: Glibc())
+    assert _watch.tune_malloc({'MALLOC_ARENA_MAX': '8'}) == ['MALLOC_MMAP_THRESHOLD_']
+    assert asked == [(-3, 262144)]
+    assert _watch.tune_malloc({}) == ['MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']
+
+    def not_glibc(name):
+        raise ValueError('unrecognized configuration name')
+    monkeypatch.setattr(_watch.os, 'confstr', not_glibc)
+    assert _watch.tune_malloc({}) == []
+
+
 def test_observed_at_is_iso_8601_utc():
     assert ISO_UTC.match(_watch.now_iso())
 
