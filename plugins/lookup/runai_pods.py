@@ -101,15 +101,16 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.runai.platform.plugins.module_utils._client import HAS_REQUESTS
 from ansible_collections.runai.platform.plugins.module_utils._connection import (
-    CONNECTION_ARGUMENT_SPEC, CREDENTIALS, Sources, client_from_options, credential_levels)
+    CONNECTION_ARGUMENT_SPEC, CONNECTION_BOUNDS, CREDENTIALS, Sources, client_from_options, credential_levels)
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError, shown
 from ansible_collections.runai.platform.plugins.module_utils._jmespath import HAS_JMESPATH
 from ansible_collections.runai.platform.plugins.module_utils._option_rules import convert_options
 from ansible_collections.runai.platform.plugins.module_utils._pod_fields import check_read_options
-from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_QUERY_ARGUMENT_SPEC, read_pod_query
+from ansible_collections.runai.platform.plugins.module_utils._pod_query import POD_QUERY_ARGUMENT_SPEC, POD_QUERY_BOUNDS, read_pod_query
 from ansible_collections.runai.platform.plugins.module_utils._pod_reads import fetch_pod_result
 
 LOOKUP_ARGUMENT_SPEC = dict(CONNECTION_ARGUMENT_SPEC, **POD_QUERY_ARGUMENT_SPEC)
+LOOKUP_BOUNDS = dict(CONNECTION_BOUNDS, **POD_QUERY_BOUNDS)
 OPTION_NAMES = tuple(LOOKUP_ARGUMENT_SPEC)
 LOOKUP_SOURCES = Sources(option_word='keyword', variables=True)
 
@@ -126,7 +127,7 @@ class LookupModule(LookupBase):
         try:
             # Typed already by the configuration manager from the doc fragments; checked against the declared spec too,
             # so that the lookup takes each option as the modules do.
-            options = convert_options(LOOKUP_ARGUMENT_SPEC, dict((name, self.get_option(name)) for name in OPTION_NAMES))
+            options = convert_options(LOOKUP_ARGUMENT_SPEC, dict((name, self.get_option(name)) for name in OPTION_NAMES), LOOKUP_BOUNDS)
         except RunaiError as exc:
             raise AnsibleLookupError(str(exc)) from exc
         if options['query'] is not None and options['count_only']:
