@@ -149,8 +149,8 @@ def report(figures, latency_ms):
     print('runai_pod_events, one poll of a %d-pod scope (simulated latency %d ms):' % (pods, latency_ms))
     print('  first poll (baseline, %d ADDED through a one-event queue): %.2f s' % (baseline['events'].get('ADDED', 0), baseline['total_s']))
     for number, result in enumerate(steady, start=2):
-        print('  poll %d (no change, %d events): %.2f s, %.2f s of CPU' % (number, sum(result['events'].values()), result['total_s'],
-                                                                       result.get('cpu_s', 0)))
+        print('  poll %d (no change, %d events): %.2f s, %.2f s of CPU' % (
+            number, sum(result['events'].values()), result['total_s'], result.get('cpu_s', 0)))
     print('  source process: peak RSS %.0f MiB; %.0f MiB before the first poll, %.0f MiB after the last' % (
         figures['peak_rss_mib'], figures['rss_before_mib'], figures['rss_between_polls_mib'][-1]))
     print('  per-pod state: %.1f MiB (%.0f bytes a pod), and %d shared profiles in %.2f MiB; %d requests' % (

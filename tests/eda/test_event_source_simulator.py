@@ -221,7 +221,10 @@ def test_a_control_plane_that_never_answers_is_an_error_after_one_timeout_not_af
 
 
 CANCEL_PROBE = """
-import asyncio, json, runpy, sys
+import asyncio, json, runpy, signal, sys
+# Ctrl-C as it reaches a process in the foreground of a terminal: a test run started in the background of a shell
+# (make test &) hands its children SIGINT ignored, and the probe would then never see it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 source = runpy.run_path(sys.argv[1])
 
 class Queue:
