@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """runai_pod_events without a network: the streamed diff, the poll loop (outages, hangs, partial polls), arguments,
-loading as ansible-rulebook loads it. The logic lives in module_utils/_watch.py and is imported as a module."""
+loading as ansible-rulebook loads it. The logic lives in module_utils/_watch.py (the poll loop) and _watch_state.py
+(the state kept per pod, and the diff), imported as modules."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -20,7 +21,7 @@ import pytest
 
 from ansible_collections.runai.platform.plugins.module_utils import _watch
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
-from ansible_collections.runai.platform.plugins.module_utils._watch import PodState
+from ansible_collections.runai.platform.plugins.module_utils._watch_state import PodState, PollCancelled
 from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import DEFAULT_WATCH_FIELDS, describe_watch, read_arguments
 
 WORKLOAD = '0c2a5f4e-8a5e-4d7e-9f1a-3b4c5d6e7f80'
@@ -289,11 +290,11 @@ def test_a_reader_of_a_poll_given_up_stops_once_the_next_poll_began_instead_of_m
     straggler = state.handed_ids()
     state.abandon()
     state.begin()
-    with pytest.raises(_watch.PollCancelled):
+    with pytest.raises(PollCancelled):
         straggler.add(pod(1)['id'])
-    with pytest.raises(_watch.PollCancelled):
+    with pytest.raises(PollCancelled):
         assert pod(1)['id'] in straggler
-    assert list(state.end('t')) == [{'type': 'DELETED', 'pod': _watch.PodState(DEFAULT_WATCH_FIELDS).last_known(
+    assert list(state.end('t')) == [{'type': 'DELETED', 'pod': PodState(DEFAULT_WATCH_FIELDS).last_known(
         pod(1)['id'], ('Running', 'node-1', 'h100')), 'observed_at': 't'}]
 
 
