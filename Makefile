@@ -14,6 +14,8 @@ VENV_TARGET := .venv-target
 VENV_EDA := .venv-eda
 PYTHON_EDA_RANGE := 3.12 3.13
 PYTEST_ARGS ?=
+# pytest-xdist processes of each suite: hack/run-tests takes twice the cores, at most 8; TEST_WORKERS=0 runs a suite in one process.
+TEST_WORKERS ?=
 
 .PHONY: help venv venv-oldest venv-target venv-eda eda demo test sanity unit integration conformance packaging test-oldest bench docs changelog clean
 
@@ -39,9 +41,11 @@ venv-eda:
 demo: venv
 	@$(VENV)/bin/python hack/demo.py
 
+# On the oldest ansible-core, the integration tests that ansible-core takes part in (README.md, "Develop");
+# `make test-oldest` runs all of them there.
 test: venv venv-oldest venv-target venv-eda
 	@hack/run-tests $(VENV) sanity unit integration conformance packaging eda
-	@hack/run-tests $(VENV_OLDEST) unit integration
+	@hack/run-tests $(VENV_OLDEST) unit core-integration
 	@echo "make test: all suites passed"
 
 sanity unit integration conformance packaging: venv
@@ -60,6 +64,7 @@ bench: venv
 	@$(VENV)/bin/python tests/benchmarks/bench_eda.py
 	@PYTHONPATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench_pager.py
 	@ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections $(VENV)/bin/python tests/benchmarks/bench_load.py
+	@$(VENV)/bin/python tests/benchmarks/bench_simulator.py
 
 # Regenerate docs/plugins from the plugins' own documentation, and CHANGELOG.rst from the fragments.
 docs: venv

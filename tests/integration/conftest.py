@@ -2,7 +2,8 @@
 # Copyright (c) 2026 runai.platform maintainers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Simulators shared by the integration tests: one plain, one over TLS, started once per session."""
+"""Simulators shared by the integration tests: one plain, one over TLS, started once per session (once per
+pytest-xdist worker: each worker has its own, so no test sees another's requests, faults or pod changes)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -10,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from harness import start_simulator
-from reliability_figures import FIGURES, scan_for_secrets
+from reliability_figures import add_worker_output, scan_for_secrets, summary_lines, worker_output
 
 SEED = '7'
 PODS = '3000'
@@ -36,6 +37,15 @@ def sim(simulator):
     return simulator
 
 
+@pytest.fixture(scope='module')
+def settled_simulator(simulator):
+    """The shared simulator for a module's fixture: no fault a test before it left behind (tests run in any
+    order, and under pytest-xdist each worker runs its own share of them)."""
+    simulator.clear_requests()
+    simulator.clear_faults()
+    return simulator
+
+
 @pytest.fixture(scope='session')
 def inventory(simulator):
     return simulator.inventory()
@@ -49,8 +59,25 @@ def secret_scan():
     return scan
 
 
+class _WorkerFigures:
+    """pytest-xdist's hooks, registered only where it is installed: each worker hands its figures over as it ends."""
+
+    @staticmethod
+    def pytest_testnodedown(node, error):  # pylint: disable=unused-argument
+        add_worker_output(getattr(node, 'workeroutput', {}).get('runai_figures', {}))
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin('xdist'):
+        config.pluginmanager.register(_WorkerFigures(), 'runai_worker_figures')
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, 'workeroutput', None)
+    if workeroutput is not None:     # this process is an xdist worker
+        workeroutput['runai_figures'] = worker_output()
+
+
 def pytest_terminal_summary(terminalreporter):
-    if FIGURES['runs scanned'] or FIGURES['fault cases passed']:
-        terminalreporter.write_line(
-            'reliability: %(fault cases passed)d fault cases passed, %(hostile inputs refused)d hostile inputs refused before any request; '
-            'secret scan: %(runs scanned)d runs at -vvvv, %(characters scanned)d characters, %(secrets found)d secrets found' % FIGURES)
+    for line in summary_lines():
+        terminalreporter.write_line(line)

@@ -87,6 +87,7 @@ MALFORMED_PODS = [
 
 @pytest.mark.parametrize('position, field, value, message', MALFORMED_PODS, ids=[case[3] for case in MALFORMED_PODS])
 @pytest.mark.parametrize('return_pods', [True, False], ids=['held', 'streamed'])
+@pytest.mark.client_logic
 def test_pods_that_are_not_pod_shaped_fail_with_one_sentence(server, position, field, value, message, return_pods):
     server.responder = listing(600, spoiled_at(position, field, value))
     run = run_tasks([{'name': 'read', MODULE: scripted(server, page_size=250, return_pods=return_pods, query='summary.by_phase')}])
@@ -96,6 +97,7 @@ def test_pods_that_are_not_pod_shaped_fail_with_one_sentence(server, position, f
     assert (result['method'], result['path']) == ('GET', LISTING)
 
 
+@pytest.mark.client_logic
 def test_legacy_pods_are_checked_too(server):
     legacy = [{'podId': 'p-%d' % number, 'podName': 'pod-%d' % number, 'phase': 'Running', 'nodeId': 'dgx-1',
                'resourceAllocation': {'gpu': 1}} for number in range(3)]
@@ -124,6 +126,7 @@ MALFORMED_MEASUREMENTS = [
 
 
 @pytest.mark.parametrize('measurements, message', MALFORMED_MEASUREMENTS, ids=[case[1] for case in MALFORMED_MEASUREMENTS])
+@pytest.mark.client_logic
 def test_measurements_that_are_not_measurement_shaped_fail_with_one_sentence(server, measurements, message):
     server.responder = lambda request: Reply(200, {'measurements': measurements})
     run = run_tasks([{'name': 'metrics', METRICS: scripted(server, workload_id=WORKLOAD, pod_id=POD, metric_types=['GPU_UTILIZATION'],
@@ -133,6 +136,7 @@ def test_measurements_that_are_not_measurement_shaped_fail_with_one_sentence(ser
     assert 'Traceback' not in run.output
 
 
+@pytest.mark.client_logic
 def test_a_well_formed_measurement_with_gaps_still_reads(server):
     server.responder = lambda request: Reply(200, {'measurements': [measurement(), measurement(values=None)]})
     run = run_tasks([{'name': 'metrics', METRICS: scripted(server, workload_id=WORKLOAD, pod_id=POD, metric_types=['GPU_UTILIZATION'],
@@ -161,6 +165,7 @@ PROTOCOL_ERRORS = [
 
 
 @pytest.mark.parametrize('responder, message', PROTOCOL_ERRORS, ids=[case[1][len('Run:ai answered GET ') + len(LISTING):] for case in PROTOCOL_ERRORS])
+@pytest.mark.client_logic
 def test_an_answer_that_breaks_the_protocol_ends_a_wait_at_once(server, responder, message):
     server.responder = responder
     gate = scripted(server, page_size=1, pod_condition="k8sPhase=='Running'", wait=True, wait_timeout=60, wait_sleep=1, return_pods=False)
@@ -178,6 +183,7 @@ def world(sim):
     sim.reset()
 
 
+@pytest.mark.client_logic
 def test_a_404_in_the_middle_of_a_waiting_read_counts_as_no_pods_yet(world):
     # Every read gets its first page, then 404 from the second on: the workload deleted between pages, as
     # the API answers it. The pods of page 1 are all Running; they must not make the gate hold.

@@ -13,6 +13,11 @@ import re
 import subprocess
 import sys
 
+import pytest
+
+# make bench runs with the newest ansible-core only.
+pytestmark = pytest.mark.client_logic
+
 BENCH = os.path.join(os.path.dirname(__file__), '..', 'benchmarks', 'bench.py')
 
 

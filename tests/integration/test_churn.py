@@ -44,6 +44,7 @@ def list_requests(sim):
     return [request for request in sim.requests() if request['path'] == LIST_PATH]
 
 
+@pytest.mark.client_logic
 def test_a_gate_naming_the_pod_after_a_deleted_boundary_fails(world):
     pods = pod_ids(world)  # the live pods of the 1,000 generated (some are generated deleted)
     tenth = pods[10]
@@ -58,6 +59,7 @@ def test_a_gate_naming_the_pod_after_a_deleted_boundary_fails(world):
     assert world.churn_state()['skipped'] == []
 
 
+@pytest.mark.client_logic
 def test_a_failed_pod_at_that_boundary_fails_the_failed_gate(world):
     added = world.add_workload(pods=30, k8s_phase='Running', name='churn-gate')
     workload = added['workload']['id']
@@ -90,6 +92,7 @@ def test_the_lookup_under_churn_returns_every_pod_that_stayed_exactly_once(world
 
 
 @pytest.mark.parametrize('cap', [50, 100])
+@pytest.mark.client_logic
 def test_a_gateway_cap_costs_a_few_requests_more_than_its_page_size_needs(world, cap):
     # Issue 16 item 5: with a cap of 50, 80 list requests were made where 11 pages hold every pod.
     total = len(pod_ids(world))
@@ -101,6 +104,7 @@ def test_a_gateway_cap_costs_a_few_requests_more_than_its_page_size_needs(world,
     assert needed <= len(list_requests(world)) <= needed + 2
 
 
+@pytest.mark.client_logic
 def test_a_scope_that_two_pages_hold_is_read_with_two_pages(world):
     # Issue 21: 620 pods at page size 500 took 9 requests; the count path now bounds the plan (708 pods here).
     total = len(pod_ids(world))
@@ -119,6 +123,7 @@ def distant():
 
 
 @pytest.mark.parametrize('page_size', [1, 10, 500])
+@pytest.mark.client_logic
 def test_a_distant_control_plane_under_churn_loses_no_pod_that_stayed(distant, page_size):
     # SPEC section 3 at 50 ms, through the module's concurrent paging (both paths are proven under seeded churn in
     # tests/unit/plugins/module_utils/test_pager_churn.py): a deletion and an insertion after every list answer.

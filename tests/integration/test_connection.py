@@ -15,6 +15,8 @@ import urllib.request
 import certifi
 
 from ansible_collections.runai.platform.plugins.module_utils._pager import overlap_for
+import pytest
+
 from playbook_runner import connection, run_tasks
 
 MODULE = 'runai.platform.runai_pods_info'
@@ -30,6 +32,7 @@ def obtain_token(sim):
         return json.load(answer)['accessToken']
 
 
+@pytest.mark.client_logic
 def test_a_given_token_is_used_as_is_and_a_rejected_one_fails_at_once(sim):
     token = obtain_token(sim)
     sim.clear_requests()
@@ -43,12 +46,14 @@ def test_a_given_token_is_used_as_is_and_a_rejected_one_fails_at_once(sim):
     assert not [request for request in sim.requests() if request['path'] == '/api/v1/token']
 
 
+@pytest.mark.client_logic
 def test_wrong_client_secret_is_rejected_on_the_token_path(sim):
     run = run_tasks([{'name': 'wrong', MODULE: dict(connection(sim, client_secret='wrong-secret'), max_pods=1)}])
     assert run['wrong']['msg'].startswith("Run:ai rejected the credentials of client_id '%s': HTTP 401 from POST /api/v1/token: " % sim.client_id)
     assert [request['path'] for request in sim.requests()] == ['/api/v1/token']
 
 
+@pytest.mark.client_logic
 def test_an_expired_token_is_renewed_once_in_the_middle_of_a_listing(sim):
     # The eleventh page of 100: pages overlap by overlap_for(100) pods (docs/gates.md, "Reads on a living tenant").
     sim.add_fault(expire_tokens=True, path='^/api/v1/workloads/pods$', query='offset=%d&' % (10 * (100 - overlap_for(100))))
@@ -142,6 +147,7 @@ def test_no_secret_appears_at_any_verbosity(sim):
     assert JWT.findall(everything) == []
 
 
+@pytest.mark.client_logic
 def test_retries_and_timeout_as_configured(sim):
     listing = '^/api/v1/workloads/pods$'
     sim.add_fault(status=503, count=2, path=listing)

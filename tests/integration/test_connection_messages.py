@@ -67,6 +67,7 @@ def test_the_task_option_wins_over_a_bad_environment_value(sim):
     assert run['read']['failed'] is False and run['read']['count'] == 1
 
 
+@pytest.mark.client_logic
 def test_plain_http_to_an_https_server_hints_at_the_scheme(tls_simulator):
     plain = tls_simulator.base_url.replace('https://', 'http://')
     run = run_tasks([{'name': 'read', MODULE: dict(connection(tls_simulator, base_url=plain, retries=1), max_pods=1)}])
@@ -79,6 +80,7 @@ NGINX_400 = (b'<html>\r\n<head><title>400 The plain HTTP request was sent to HTT
              b'</body>\r\n</html>\r\n')
 
 
+@pytest.mark.client_logic
 def test_plain_http_to_an_nginx_https_port_hints_at_the_scheme():
     # An ingress in front of Run:ai answers plain HTTP on its HTTPS port with this page, to the token request first.
     server = ScriptedServer()

@@ -22,6 +22,9 @@ from harness import start_simulator
 from playbook_runner import connection, run_tasks
 from reliability_figures import FIGURES, scan_for_secrets
 
+# Retries, back-off, timeouts and TLS are the client's (README, Develop: what runs on every ansible-core).
+pytestmark = pytest.mark.client_logic
+
 MODULE = 'runai.platform.runai_pods_info'
 LISTING = '^/api/v1/workloads/pods$'
 TOKEN = '^/api/v1/token$'
@@ -53,8 +56,8 @@ def page_offset(index, page_size=PAGE):
 
 
 @pytest.fixture(scope='module')
-def baseline(simulator):
-    return Baseline(run_tasks([listing_task(simulator)]))
+def baseline(settled_simulator):
+    return Baseline(run_tasks([listing_task(settled_simulator)]))
 
 
 def sent(sim, path_pattern):

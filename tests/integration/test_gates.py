@@ -45,8 +45,8 @@ def world(sim):
 
 
 @pytest.fixture(scope='module')
-def every_pod(simulator):
-    return run_tasks([gate_task('all', simulator)])['all']['pods']
+def every_pod(settled_simulator):
+    return run_tasks([gate_task('all', settled_simulator)])['all']['pods']
 
 
 def after_first_read(sim, path, change):
@@ -65,6 +65,7 @@ def after_first_read(sim, path, change):
 
 # -- one read decides ---------------------------------------------------------------------------------
 
+@pytest.mark.client_logic
 def test_a_pod_condition_fails_naming_its_offenders(world):
     added = world.add_workload(pods=3, k8s_phase='Pending', name='gate-train')
     workload, pods = added['workload']['id'], added['pods']
@@ -82,6 +83,7 @@ def test_a_pod_condition_fails_naming_its_offenders(world):
     assert result['count'] == 3 and result['summary']['by_phase'] == {'Pending': 2, 'Running': 1, 'Succeeded': 0, 'Failed': 0, 'Unknown': 0}
 
 
+@pytest.mark.client_logic
 def test_a_gate_that_holds_says_so(every_pod, sim):
     by_workload = {}
     for pod in every_pod:
@@ -92,6 +94,7 @@ def test_a_gate_that_holds_says_so(every_pod, sim):
     assert run['gate']['gate'] == {'held': True, 'reason': 'held', 'pods_checked': len(by_workload[running]), 'offender_count': 0, 'offenders': []}
 
 
+@pytest.mark.client_logic
 def test_an_empty_scope_fails_and_min_pods_0_accepts_it(every_pod, sim):
     cluster = every_pod[0]['clusterId']
     pool = next(pod['currentNodePool'] for pod in every_pod if pod['clusterId'] == cluster and pod.get('currentNodePool'))
@@ -108,6 +111,7 @@ def test_an_empty_scope_fails_and_min_pods_0_accepts_it(every_pod, sim):
     assert run['accepted']['failed'] is False and run['accepted']['gate']['held'] is True and run['accepted']['count'] == 0
 
 
+@pytest.mark.client_logic
 def test_offenders_are_capped_and_counted(every_pod, sim):
     cluster = every_pod[0]['clusterId']
     in_cluster = [pod for pod in every_pod if pod['clusterId'] == cluster]
@@ -123,6 +127,7 @@ def test_offenders_are_capped_and_counted(every_pod, sim):
     assert result['msg'].count(' (') == 5
 
 
+@pytest.mark.client_logic
 def test_fail_condition_is_judged_before_min_pods_and_pod_condition(world):
     added = world.add_workload(pods=2, k8s_phase='Pending', name='gate-order')
     failed = world.set_pod(added['pods'][0]['id'], k8sPhase='Failed', nodeName='dgx-9')
@@ -133,6 +138,7 @@ def test_fail_condition_is_judged_before_min_pods_and_pod_condition(world):
     assert [offender['violates'] for offender in result['gate']['offenders']] == ['fail_condition', 'pod_condition']
 
 
+@pytest.mark.client_logic
 def test_legacy_pods_go_through_the_same_gate(every_pod, sim):
     cluster = every_pod[0]['clusterId']
     run = run_tasks([gate_task('legacy', sim, cluster_id=cluster, legacy_endpoint=True, pod_condition="phase=='Running'", max_offenders=2,
@@ -182,6 +188,7 @@ def test_count_only_refuses_per_pod_conditions(sim):
     assert sim.requests() == []
 
 
+@pytest.mark.client_logic
 def test_count_only_judges_min_pods_on_the_count(every_pod, sim):
     cluster = every_pod[0]['clusterId']
     run = run_tasks([
@@ -205,6 +212,7 @@ def test_gpu_allocated_is_always_a_float(every_pod, sim):
 
 # -- waiting ------------------------------------------------------------------------------------------------
 
+@pytest.mark.client_logic
 def test_fail_condition_ends_a_long_wait_at_once(world):
     added = world.add_workload(pods=2, k8s_phase='Pending', name='gate-fast')
     workload, pods = added['workload']['id'], added['pods']
@@ -225,6 +233,7 @@ def test_fail_condition_ends_a_long_wait_at_once(world):
     assert result['gate']['reason'] == 'fail_condition' and result['wait_result'] is False
 
 
+@pytest.mark.client_logic
 def test_a_wait_succeeds_once_the_pods_are_running(world):
     added = world.add_workload(pods=2, k8s_phase='Pending', name='gate-slow')
     workload, pods = added['workload']['id'], added['pods']
@@ -241,6 +250,7 @@ def test_a_wait_succeeds_once_the_pods_are_running(world):
     assert {pod['k8sPhase'] for pod in result['pods']} == {'Running'}
 
 
+@pytest.mark.client_logic
 def test_a_workload_not_created_yet_is_waited_for(world):
     workload = str(uuid.uuid4())
     path = '/api/v1/workloads/%s/pods' % workload
@@ -251,6 +261,7 @@ def test_a_workload_not_created_yet_is_waited_for(world):
     assert [request['path'] for request in world.requests()].count(path) == result['attempts']
 
 
+@pytest.mark.client_logic
 def test_a_workload_that_never_appears_times_out_saying_so(sim):
     workload = str(uuid.uuid4())
     run = run_tasks([gate_task('gate', sim, workload_id=workload, pod_condition=RUNNING, wait=True, wait_timeout=2, wait_sleep=1)])
@@ -260,6 +271,7 @@ def test_a_workload_that_never_appears_times_out_saying_so(sim):
     assert result['gate']['reason'] == 'min_pods' and result['attempts'] >= 2 and 'status' not in result
 
 
+@pytest.mark.client_logic
 def test_transient_errors_let_the_wait_go_on(world):
     added = world.add_workload(pods=1, k8s_phase='Running', name='gate-flaky')
     path = '/api/v1/workloads/%s/pods' % added['workload']['id']
@@ -269,6 +281,7 @@ def test_transient_errors_let_the_wait_go_on(world):
     assert run['gate']['failed'] is False and run['gate']['attempts'] == 3
 
 
+@pytest.mark.client_logic
 def test_a_wait_that_only_saw_errors_names_the_last_one(world):
     added = world.add_workload(pods=1, k8s_phase='Running', name='gate-down')
     path = '/api/v1/workloads/%s/pods' % added['workload']['id']
@@ -282,6 +295,7 @@ def test_a_wait_that_only_saw_errors_names_the_last_one(world):
     assert result['status'] == 503 and result['gate']['held'] is False and attempts >= 2
 
 
+@pytest.mark.client_logic
 def test_forbidden_ends_the_wait_at_once(world):
     added = world.add_workload(pods=1, k8s_phase='Pending', name='gate-denied')
     path = '/api/v1/workloads/%s/pods' % added['workload']['id']

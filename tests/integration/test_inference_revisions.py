@@ -133,6 +133,7 @@ def _close(ours, theirs):
         assert ours[key] == pytest.approx(value, rel=1e-9), key
 
 
+@pytest.mark.client_logic
 def test_stats_per_gpu_against_the_simulators_series(sim, inventory):
     pod = inventory['examples']['multiGpuPod']
     run = run_tasks([task('gpu', METRICS, sim, workload_id=pod['workloadId'], pod_id=pod['podId'], metric_types=['GPU_UTILIZATION_PER_GPU'],
@@ -149,6 +150,7 @@ def test_stats_per_gpu_against_the_simulators_series(sim, inventory):
     _close(stats, _independent_stats([series[0] for series in by_gpu.values()]))
 
 
+@pytest.mark.client_logic
 def test_stats_per_percentile_from_measurements_and_histogram(sim, nim):
     latest = nim['revisions'][-1]
     run = run_tasks([task('revision', METRICS, sim, revision_id=latest, metric_types=[TTFT, 'NIM_TIME_TO_FIRST_TOKEN_SECONDS'],
@@ -198,6 +200,7 @@ def rollout(world, nim):
     return added['revisionId'], added['pods']
 
 
+@pytest.mark.client_logic
 def test_a_metric_gate_that_holds(world, rollout):
     revision_id, pods = rollout
     run = run_tasks([task('gate', METRICS, world, revision_id=revision_id, metric_types=[TTFT, E2E], start='-10m', samples=5,
@@ -208,6 +211,7 @@ def test_a_metric_gate_that_holds(world, rollout):
     assert [pod['pod_name'] for pod in result['pods']] == [pod['name'] for pod in pods]
 
 
+@pytest.mark.client_logic
 def test_a_metric_gate_fails_naming_the_slow_pod_and_its_value(world, rollout):
     revision_id, pods = rollout
     slow = pods[1]
@@ -226,6 +230,7 @@ def test_a_metric_gate_fails_naming_the_slow_pod_and_its_value(world, rollout):
                                             'values': {TTFT_P99_MAX: slow_p99}}]
 
 
+@pytest.mark.client_logic
 def test_a_pod_without_samples_is_an_offender_never_a_pass(world, rollout):
     revision_id, pods = rollout
     world.set_pod(pods[0]['id'], k8sPhase='Pending', nodeName=None)
@@ -240,6 +245,7 @@ def test_a_pod_without_samples_is_an_offender_never_a_pass(world, rollout):
     assert result['gate']['offenders'][0]['values'] == {TTFT_P99_MAX: None, 'stats.%s.by_percentile.p99.max' % E2E: None}
 
 
+@pytest.mark.client_logic
 def test_fail_condition_and_min_pods_in_workload_mode(world, nim, rollout):
     revision_id, pods = rollout
     world.set_pod(pods[2]['id'], nimLatencyFactor=10)
@@ -291,6 +297,7 @@ def test_gate_options_do_not_apply_to_one_pod(sim, nim, inventory):
     assert run['one']['msg'] == 'pod_condition applies to every pod of a workload or revision; it does not apply with pod_id'
 
 
+@pytest.mark.client_logic
 def test_one_pod_of_a_revision_is_read_through_its_own_workload(sim, nim):
     old, latest = nim['revisions']
     run = run_tasks([

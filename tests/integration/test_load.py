@@ -18,7 +18,11 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'load'))
 
+from reliability_figures import REPORT_LINES  # noqa: E402  pylint: disable=wrong-import-position
 from scenario import LoadRun, summary_line  # noqa: E402  pylint: disable=wrong-import-position
+
+# The client's rate-limit handling (README.md, "Develop": what runs on every ansible-core).
+pytestmark = pytest.mark.client_logic
 
 GATES = 6
 RATE = 4
@@ -27,16 +31,16 @@ TENANTS = 3
 
 @pytest.fixture(scope='module')
 def report():
-    return LoadRun(gates=GATES, rate=RATE, tenants=TENANTS, pods=2000, tenant_pods=300, interval=2).run()
+    outcome = LoadRun(gates=GATES, rate=RATE, tenants=TENANTS, pods=2000, tenant_pods=300, interval=2).run()
+    REPORT_LINES.append('load: ' + summary_line(outcome))     # shown at the end of the run, by conftest.py
+    return outcome
 
 
 def describe(outcomes):
     return json.dumps(outcomes, indent=1)[-6000:]
 
 
-def test_every_gate_reaches_its_verdict_under_the_rate_limit(report, capsys):
-    with capsys.disabled():
-        print('\nload: ' + summary_line(report))
+def test_every_gate_reaches_its_verdict_under_the_rate_limit(report):
     assert report['verdicts'] == GATES + TENANTS
     assert report['wrong'] == [], describe(report['wrong'])
     assert report['failed_on_429'] == 0

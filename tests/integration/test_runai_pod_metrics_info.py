@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import re
 
+import pytest
+
 from playbook_runner import connection, run_tasks
 
 MODULE = 'runai.platform.runai_pod_metrics_info'
@@ -24,6 +26,7 @@ def metrics_requests(sim):
     return [request for request in sim.requests() if request['path'].endswith('/metrics')]
 
 
+@pytest.mark.client_logic
 def test_one_pod_per_gpu_series_numbers_and_stats(sim, inventory):
     pod = inventory['examples']['multiGpuPod']
     run = run_tasks([metrics_task('pod', sim, workload_id=pod['workloadId'], pod_id=pod['podId'], start='-2h', number_of_samples=12,
@@ -58,6 +61,7 @@ def test_a_pod_without_advanced_metrics_is_partial_with_a_warning(sim, inventory
     assert metrics_requests(sim)[0]['params']['start'] == ['2026-11-27T08:00:00.000Z']
 
 
+@pytest.mark.client_logic
 def test_workload_mode_lists_once_then_one_request_per_pod(sim, inventory):
     workload = next(each for each in inventory['workloads'] if each['type'] == 'inference' and each['livePods'] >= 2)
     run = run_tasks([
@@ -84,6 +88,7 @@ def test_nim_types_of_a_training_workload_are_partial_for_every_pod(sim, invento
     assert result['stats']['GPU_UTILIZATION']['avg'] > 30
 
 
+@pytest.mark.client_logic
 def test_unknown_pod_and_workload_are_reported_as_not_found(sim, inventory):
     workload = inventory['examples']['podWithAdvancedMetrics']['workloadId']
     run = run_tasks([

@@ -25,12 +25,13 @@ def list_requests(sim):
 
 
 @pytest.fixture(scope='module')
-def every_pod(simulator):
+def every_pod(settled_simulator):
     """Every existing pod, read once with the module (itself checked by test_every_pod_is_read_once)."""
-    run = run_tasks([pods_task('all', simulator, verbosity='full')])
+    run = run_tasks([pods_task('all', settled_simulator, verbosity='full')])
     return run['all']['pods']
 
 
+@pytest.mark.client_logic
 def test_every_pod_is_read_once_across_pages(sim):
     run = run_tasks([pods_task('pages', sim, page_size=100), pods_task('count', sim, count_only=True)])
     result, counted = run['pages'], run['count']
@@ -49,6 +50,7 @@ def test_every_pod_is_read_once_across_pages(sim):
     assert result['requests'] == len(offsets) + 2  # and the token, and the count that bounds the concurrent plan
 
 
+@pytest.mark.client_logic
 def test_summary_matches_the_pods(every_pod, sim):
     run = run_tasks([pods_task('summary', sim, return_pods=False)])
     summary = run['summary']['summary']
@@ -61,6 +63,7 @@ def test_summary_matches_the_pods(every_pod, sim):
     assert set(summary['by_phase']) >= {'Pending', 'Running', 'Succeeded', 'Failed'}
 
 
+@pytest.mark.client_logic
 def test_filters_cluster_and_dates_are_sent_as_the_api_expects(every_pod, sim):
     pod = next(pod for pod in every_pod if pod.get('nodeName'))
     node_prefix = pod['nodeName'][:-1]
@@ -71,12 +74,14 @@ def test_filters_cluster_and_dates_are_sent_as_the_api_expects(every_pod, sim):
     assert sent['params']['filterBy'] == ['nodeName=^%s,createdAt>=2020-01-01T00:00:00.000Z,clusterId==%s' % (node_prefix, pod['clusterId'])]
 
 
+@pytest.mark.client_logic
 def test_a_filter_value_with_a_comma_is_sent_as_repeated_parameters(sim):
     run = run_tasks([pods_task('comma', sim, filter_by=['nodeName!@a,b', 'nodeName!=x'])])
     assert run['comma']['failed'] is False
     assert list_requests(sim)[0]['params']['filterBy'] == ['nodeName!@a,b', 'nodeName!=x']
 
 
+@pytest.mark.client_logic
 def test_sorting_verbosity_and_search(every_pod, sim):
     name = every_pod[0]['name']
     run = run_tasks([
@@ -96,6 +101,7 @@ def test_sorting_verbosity_and_search(every_pod, sim):
     assert params[3]['search'] == [name]
 
 
+@pytest.mark.client_logic
 def test_completed_and_deleted_select_their_pods(sim):
     run = run_tasks([
         pods_task('completed', sim, completed=True, fields=['completedAt']),
@@ -109,6 +115,7 @@ def test_completed_and_deleted_select_their_pods(sim):
     assert sent == {(('true',), ()), (('false',), ()), ((), ('true',))}
 
 
+@pytest.mark.client_logic
 def test_offset_and_max_pods(every_pod, sim):
     run = run_tasks([pods_task('window', sim, offset=120, max_pods=130, page_size=50)])
     assert [pod['id'] for pod in run['window']['pods']] == [pod['id'] for pod in every_pod[120:250]]
@@ -119,6 +126,7 @@ def test_offset_and_max_pods(every_pod, sim):
         assert 120 <= offset < 250 and offset + limit <= 250
 
 
+@pytest.mark.client_logic
 def test_fields_return_pods_and_query(every_pod, sim):
     failed = sorted(pod['name'] for pod in every_pod if pod['k8sPhase'] == 'Failed')
     run = run_tasks([
@@ -131,6 +139,7 @@ def test_fields_return_pods_and_query(every_pod, sim):
     assert run['gate']['query_result'] == failed and failed
 
 
+@pytest.mark.client_logic
 def test_count_only_asks_only_the_count_path(every_pod, sim):
     cluster = every_pod[0]['clusterId']
     run = run_tasks([pods_task('count', sim, count_only=True, cluster_id=cluster, query='count')])
@@ -141,6 +150,7 @@ def test_count_only_asks_only_the_count_path(every_pod, sim):
     assert list_requests(sim)[0]['params']['filterBy'] == ['clusterId==' + cluster]
 
 
+@pytest.mark.client_logic
 def test_workload_pods_and_an_unknown_workload(every_pod, sim):
     workload = Counter(pod['workloadId'] for pod in every_pod).most_common(1)[0][0]
     run = run_tasks([
@@ -169,6 +179,7 @@ def test_legacy_endpoint_returns_legacy_pods_with_a_deprecation(every_pod, sim):
     assert [request['path'] for request in sim.requests() if request['path'] != '/api/v1/token'] == ['/v1/k8s/clusters/%s/pods' % cluster]
 
 
+@pytest.mark.client_logic
 def test_wait_succeeds_when_the_condition_holds(every_pod, sim):
     by_workload = {}
     for pod in every_pod:
@@ -187,6 +198,7 @@ def test_wait_succeeds_when_the_condition_holds(every_pod, sim):
     assert run['gate without pods']['wait_result'] == len(by_workload[running]) and run['gate without pods']['pods'] == []
 
 
+@pytest.mark.client_logic
 def test_wait_times_out_saying_what_did_not_hold(sim):
     run = run_tasks([pods_task('gate', sim, wait=True, wait_sleep=1, wait_timeout=2, return_pods=False,
                                wait_for="summary.by_phase.Failed == `0`")])

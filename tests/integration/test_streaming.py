@@ -8,6 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import pytest
+
 from playbook_runner import connection, run_tasks
 
 MODULE = 'runai.platform.runai_pods_info'
@@ -15,11 +17,12 @@ GATE = dict(pod_condition="k8sPhase=='Running' || k8sPhase=='Succeeded'", fail_c
             page_size=37)
 
 
-def test_a_streamed_gate_returns_what_a_gate_holding_every_pod_returns(simulator):
+@pytest.mark.client_logic
+def test_a_streamed_gate_returns_what_a_gate_holding_every_pod_returns(sim):
     streamed = dict(GATE, return_pods=False, query="{failed: summary.by_phase.Failed || `0`, pods: count}")
     # The same verdict and summary with every pod held: returned, and read by the query too.
     held = dict(GATE, return_pods=True, query="{failed: length(pods[?k8sPhase=='Failed']), pods: length(pods)}")
-    results = run_tasks([{'name': name, MODULE: dict(connection(simulator), **options)} for name, options in
+    results = run_tasks([{'name': name, MODULE: dict(connection(sim), **options)} for name, options in
                          (('streamed', streamed), ('held', held))])
     streamed_result, held_result = results['streamed'], results['held']
     assert streamed_result['pods'] == [] and len(held_result['pods']) == held_result['count'] > 0
@@ -30,8 +33,8 @@ def test_a_streamed_gate_returns_what_a_gate_holding_every_pod_returns(simulator
     assert streamed_result['gate']['reason'] == 'fail_condition' and len(streamed_result['gate']['offenders']) == 7
 
 
-def test_the_lookup_streams_a_query_on_the_summary_and_holds_a_query_on_the_pods(simulator):
-    options = ', '.join("%s='%s'" % item for item in sorted(connection(simulator).items()))
+def test_the_lookup_streams_a_query_on_the_summary_and_holds_a_query_on_the_pods(sim):
+    options = ', '.join("%s='%s'" % item for item in sorted(connection(sim).items()))
     results = run_tasks([
         {'name': 'summary', 'ansible.builtin.set_fact': {'value': "{{ query('runai.platform.runai_pods', %s, query='summary.by_phase') }}" % options}},
         {'name': 'pods', 'ansible.builtin.set_fact': {
