@@ -136,8 +136,14 @@ def test_a_distant_control_plane_under_churn_loses_no_pod_that_stayed(distant, p
     run = run_tasks([{'name': 'read', MODULE: dict(connection(distant), page_size=page_size, fields=['id'], **options)}])
     distant.stop_churn()
     changes = distant.changes(since=mark)
-    read_ids = [pod['id'] for pod in run['read']['pods']]
     distant.reset()
+    if run['read'].get('failed'):
+        # A page of 2 pods stepping by 1, with a pod deleted and one created after every answer while several pages
+        # are in flight, can outrun the read on a busy machine: then the read must say so, never answer wrongly.
+        assert page_size == 1 and run['read']['msg'].endswith(
+            'the list changed too fast to read consistently; try again, or narrow the scope'), run['read']['msg']
+        return
+    read_ids = [pod['id'] for pod in run['read']['pods']]
     assert len(read_ids) == len(set(read_ids))
     assert set(pods_that_stayed(before, changes)) <= set(read_ids)
     assert set(read_ids) <= set(before) | pods_created(changes)
