@@ -122,6 +122,11 @@ class LookupModule(LookupBase):
             if not present:
                 raise AnsibleLookupError('The runai_pods lookup needs the Python library %s on the controller' % library)
         _refuse_unknown_keywords(kwargs)
+        try:
+            # The keywords as written first: the configuration manager would read page_size=true as 1.
+            convert_options(dict((name, LOOKUP_ARGUMENT_SPEC[name]) for name in kwargs), kwargs, LOOKUP_BOUNDS)
+        except RunaiError as exc:
+            raise AnsibleLookupError(str(exc)) from exc
         connection_variables = self._connection_variables(variables or {})
         self.set_options(var_options=connection_variables, direct=kwargs)
         try:

@@ -72,6 +72,9 @@ CASES = [
     (PODS, dict(max_pods=0), 'max_pods must be an integer 1 or more, got 0'),
     (PODS, dict(max_pods=-3), 'max_pods must be an integer 1 or more, got -3'),
     (LOOKUP, dict(page_size=1000), 'page_size must be an integer from 1 to 500, got 1000'),
+    (LOOKUP, dict(page_size=True), 'page_size must be an integer from 1 to 500, got True'),
+    (LOOKUP, dict(max_pods=True), 'max_pods must be an integer 1 or more, got True'),
+    (PODS, dict(max_pods=True), 'max_pods must be an integer 1 or more, got True'),
     (METRICS, dict(workload_id=UUID, metric_types=['GPU_UTILIZATION'], samples=1001), 'samples must be an integer from 0 to 1000, got 1001'),
     (METRICS, dict(workload_id=UUID, metric_types=['GPU_UTILIZATION'], samples=-1), 'samples must be an integer from 0 to 1000, got -1'),
     # time ranges
