@@ -13,6 +13,7 @@ Free of threads and of the network, so that it is tested on its own; the poll lo
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import mmap
 import re
 import sys
 import threading
@@ -43,6 +44,12 @@ _A_NEW_POLL = bytes.maketrans(bytes([_LISTED, _HANDED_KNOWN, _HANDED_NEW]), byte
 # The table's 2**_SEGMENT_BITS segments, each of at least _MIN_SLOTS slots.
 _SEGMENT_BITS = 6
 _MIN_SLOTS = 64
+# What a slot takes: the id's two 64-bit halves, a 32-bit profile number, a mark byte.
+_SLOT_BYTES = 8 + 8 + 4 + 1
+# A segment's arrays from this size on lie in a memory map of their own (1,024 slots and more; see _Slots).
+_MAPPED_FROM = 16 * 1024
+# Profile numbers renumbered at a time (PodTable.renumber).
+_RENUMBER_SLICE = 128
 # PodTable.list() of an id the current poll listed already.
 DUPLICATE = -1
 
@@ -58,18 +65,45 @@ def _is_canonical_uuid(item_id):
 
 
 class _Slots:
-    """One segment of a PodTable: open-addressed slots of 128-bit ids, their profile numbers and marks."""
+    """One segment of a PodTable: open-addressed slots of 128-bit ids, their profile numbers and marks.
+
+    The four arrays lie in one block of zeroed memory. From _MAPPED_FROM bytes on it is an anonymous memory map of
+    the segment's own, not in the allocator's heap: a segment that grows maps a larger one and the old map goes
+    back to the system at once. Arrays from the heap left the old segments' space there as holes, kept by the
+    process (about 2 MiB at 200,000 pods: docs/performance.md). A smaller segment stays in the heap: a map takes
+    whole pages, 256 KiB for the 64 segments of an empty table.
+    """
 
     def __init__(self, slots):
         self.mask = slots - 1
         self.shift = 64 - (slots.bit_length() - 1)  # the slot is taken from the well-mixed bits after the segment's
-        # Repeating a one-item array allocates the result at once (array('Q', bytes(n)) held n bytes twice).
-        self.high = array('Q', [0]) * slots
-        self.low = array('Q', [0]) * slots
-        self.profile = array('I', [0]) * slots
-        self.marks = bytearray(slots)
+        self._block = _zeroed(slots * _SLOT_BYTES)  # every slot free
+        whole = memoryview(self._block)
+        self.high = whole[:8 * slots].cast('Q')
+        self.low = whole[8 * slots:16 * slots].cast('Q')
+        self.profile = whole[16 * slots:20 * slots].cast('I')
+        self.marks = whole[20 * slots:]
+        self._marks_at = 20 * slots
         self.used = 0  # slots not free: live pods and tombstones
         self.live = 0
+
+    def find(self, mark, start=0):
+        """The first slot from `start` on with this mark, or -1."""
+        found = self._block.find(bytes((mark,)), self._marks_at + start)
+        return found - self._marks_at if found >= 0 else -1
+
+    def count(self, mark):
+        return self.marks.tobytes().count(bytes((mark,)))
+
+    def translate(self, table):
+        """Every mark replaced through `table` (bytes.maketrans), in place."""
+        self.marks[:] = self.marks.tobytes().translate(table)
+
+    def footprint(self):
+        """Bytes of memory the segment's arrays take (a map's rounded up to whole pages)."""
+        if isinstance(self._block, mmap.mmap):
+            return -(-len(self._block) // mmap.PAGESIZE) * mmap.PAGESIZE
+        return sys.getsizeof(self._block)
 
     def locate(self, mixed, high, low):
         """(the slot of the id, True), or (the slot it would take, False)."""
@@ -107,6 +141,17 @@ class _Slots:
         return new
 
 
+def _zeroed(size):
+    """`size` bytes of zeroed memory: from _MAPPED_FROM on, a map of this process's own (anonymous, and private: not
+    shared with a child process the rulebook forks, as a shared map would be)."""
+    if size < _MAPPED_FROM:
+        return bytearray(size)
+    private = getattr(mmap, 'MAP_PRIVATE', None)
+    if private is None:  # Windows: every anonymous map is the process's own
+        return mmap.mmap(-1, size)
+    return mmap.mmap(-1, size, flags=private)
+
+
 def _mix(high, low):
     """64 well-mixed bits of an id: the top ones choose its segment, the next ones its slot."""
     return ((high * _MIX_HIGH) ^ (low * _MIX_LOW)) & _LOW_64_BITS
@@ -121,7 +166,7 @@ class PodTable:
     byte of state per slot. Ids in any other form sit in a dict. No object per pod means nothing of a
     poll's decoded pages stays pinned in memory by the state, and 50,000 pods take about 2-3 MiB.
     The slots are split in 64 segments that grow one at a time: growing never holds a second copy of the
-    whole table, only of one segment.
+    whole table, only of one segment, and a segment of 1,024 slots or more lies in a memory map of its own (_Slots).
     A poll marks the pods it lists; those still only known when it ends are the ones that left.
     """
 
@@ -141,8 +186,8 @@ class PodTable:
         with self.lock:
             self.poll += 1
             for segment in self._segments:
-                segment.live -= segment.marks.count(_HANDED_NEW)
-                segment.marks = segment.marks.translate(_A_NEW_POLL)
+                segment.live -= segment.count(_HANDED_NEW)
+                segment.translate(_A_NEW_POLL)
             self._others_listed = set()
             self._others_handed = set()
 
@@ -208,12 +253,12 @@ class PodTable:
         """(pod id, profile number) of each pod known before the current poll and not listed by it, one at a time
         (a scope that emptied may have left tens of thousands); each is forgotten as it is handed on."""
         for segment in self._segments:
-            index = segment.marks.find(_KNOWN)
+            index = segment.find(_KNOWN)
             while index >= 0:
                 segment.marks[index] = _GONE
                 segment.live -= 1
                 yield _uuid_text(segment.high[index], segment.low[index]), segment.profile[index]
-                index = segment.marks.find(_KNOWN, index + 1)
+                index = segment.find(_KNOWN, index + 1)
         for pod_id in [pod_id for pod_id in self._others if pod_id not in self._others_listed]:
             yield pod_id, self._others.pop(pod_id)
 
@@ -229,16 +274,27 @@ class PodTable:
         for pod_id, number in self._others.items():
             yield pod_id, number
 
+    def used_numbers(self):
+        """The profile numbers some pod in the table has."""
+        used = set(self._others.values())
+        for segment in self._segments:
+            used.update(number for mark, number in zip(segment.marks, segment.profile) if mark in (_KNOWN, _LISTED, _HANDED_KNOWN))
+        return used
+
     def renumber(self, new_numbers):
         """Profile numbers replaced through `new_numbers` (old -> new), for every pod."""
         for segment in self._segments:
-            segment.profile = array('I', (new_numbers.get(number, 0) for number in segment.profile))
+            profile = segment.profile
+            # A slice at a time: a whole segment's array at once (32 KiB at 200,000 pods, 64 of them) made the heap
+            # grow by 2 MiB that something allocated meanwhile could keep from going back.
+            for start in range(0, len(profile), _RENUMBER_SLICE):
+                part = profile[start:start + _RENUMBER_SLICE]
+                part[:] = array('I', (new_numbers.get(number, 0) for number in part))
         self._others = dict((pod_id, new_numbers[number]) for pod_id, number in self._others.items())
 
     def footprint(self):
-        """Bytes the table holds (the arrays, and the dict of other ids with its keys)."""
-        arrays = sum(sum(part.buffer_info()[1] * part.itemsize for part in (segment.high, segment.low, segment.profile))
-                     + sys.getsizeof(segment.marks) for segment in self._segments)
+        """Bytes the table holds (the segments' maps, and the dict of other ids with its keys)."""
+        arrays = sum(segment.footprint() for segment in self._segments)
         others = sys.getsizeof(self._others) + sum(sys.getsizeof(pod_id) for pod_id in self._others)
         return arrays + others
 
@@ -275,6 +331,19 @@ class HandedIds:
             raise PollCancelled()
 
 
+def _deep_size(value, counted):
+    """Bytes of `value` and of what it holds (lists, tuples and dicts), leaving out the objects in `counted`."""
+    if id(value) in counted:
+        return 0
+    counted.add(id(value))
+    size = sys.getsizeof(value)
+    if isinstance(value, dict):
+        return size + sum(_deep_size(key, counted) + _deep_size(item, counted) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return size + sum(_deep_size(item, counted) for item in value)
+    return size
+
+
 def _frozen(value):
     """A hashable stand-in for a watched value (a list or an object becomes a tuple), equal when the values are."""
     if isinstance(value, list):
@@ -301,6 +370,7 @@ class PodState:
         self._table = PodTable()
         self._profiles = []  # profile number -> values
         self._numbers = {}  # frozen values -> profile number
+        self._values = {}  # (type, value) -> the one object of that value the profiles share
         self._profiles_kept = 0
 
     def __len__(self):
@@ -314,8 +384,10 @@ class PodState:
         return HandedIds(self._table)
 
     def footprint(self):
-        """Bytes of the per-pod state (the table), and of the shared profiles."""
-        profiles = sys.getsizeof(self._profiles) + sum(sys.getsizeof(values) for values in self._profiles)
+        """Bytes of the per-pod state (the table), and of the shared profiles: the values, the list and the index by
+        values, each object counted once."""
+        counted = set()
+        profiles = sum(_deep_size(part, counted) for part in (self._profiles, self._numbers, self._values))
         return self._table.footprint(), profiles
 
     def begin(self):
@@ -381,19 +453,34 @@ class PodState:
         return pod
 
     def _number(self, values):
-        key = tuple(_frozen(value) for value in values)
-        number = self._numbers.get(key)
+        number = self._numbers.get(tuple(_frozen(value) for value in values))
         if number is None:
-            number = self._numbers[key] = len(self._profiles)
-            self._profiles.append(values)
+            number = self._keep(values)
         return number
 
+    def _keep(self, values):
+        """The number of a new profile. Its values are the ones the state holds already where equal (the same phase,
+        node and node pool texts recur in many profiles): each profile would otherwise keep its own copies, decoded
+        from its page. The profile is its own key unless a value is a list or an object."""
+        profile = tuple(self._shared(value) for value in values)
+        key = tuple(_frozen(value) for value in profile)
+        number = len(self._profiles)
+        self._numbers[profile if key == profile else key] = number
+        self._profiles.append(profile)
+        return number
+
+    def _shared(self, value):
+        try:
+            return self._values.setdefault((type(value), value), value)
+        except TypeError:  # a list or an object: not shared
+            return value
+
     def _forget_unused_profiles(self):
-        used = sorted(set(number for _pod_id, number in self._table.numbers()))
-        new_numbers = dict((old, new) for new, old in enumerate(used))
-        self._profiles = [self._profiles[old] for old in used]
-        self._numbers = dict((tuple(_frozen(value) for value in values), number) for number, values in enumerate(self._profiles))
-        self._table.renumber(new_numbers)
+        used = sorted(self._table.used_numbers())
+        kept, self._profiles, self._numbers, self._values = self._profiles, [], {}, {}
+        for values in (kept[old] for old in used):
+            self._keep(values)
+        self._table.renumber(dict((old, new) for new, old in enumerate(used)))
         self._profiles_kept = len(self._profiles)
 
     def _changes(self, old_values, new_values):

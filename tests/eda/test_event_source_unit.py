@@ -19,7 +19,7 @@ import threading
 
 import pytest
 
-from ansible_collections.runai.platform.plugins.module_utils import _watch
+from ansible_collections.runai.platform.plugins.module_utils import _watch, _watch_state
 from ansible_collections.runai.platform.plugins.module_utils._errors import RunaiError
 from ansible_collections.runai.platform.plugins.module_utils._watch_state import PodState, PollCancelled
 from ansible_collections.runai.platform.plugins.module_utils._watch_arguments import DEFAULT_WATCH_FIELDS, describe_watch, read_arguments
@@ -175,6 +175,21 @@ def test_a_pod_listed_twice_in_one_poll_counts_once():
     assert state.ids() == {pod(1)['id'], pod(2)['id']}
 
 
+def test_profiles_keep_one_copy_of_equal_values_and_report_each_value_as_it_was():
+    """Pods decoded from different pages hold equal texts in objects of their own; the state keeps one. A value keeps
+    its type in what an event reports (1 is not shown as True, nor 1.0 as 1)."""
+    state = PodState(('k8sPhase', 'nodeName', 'gpu'))
+    node = 'node-%d' % 1
+    one_poll(state, [[pod(1, node=node, gpu=True)], [pod(2, phase='Pending', node=''.join(['node-', '1']), gpu=1.5)],
+                     [pod(3, node='node-1', gpu=[1])]])
+    profiles = state._profiles  # pylint: disable=protected-access
+    assert len(profiles) == 3 and profiles[0][1] is profiles[1][1] is profiles[2][1]
+    events = one_poll(state, [[pod(1, node=node, gpu=1), pod(2, phase='Pending', node='node-1', gpu=2),
+                               pod(3, node='node-1', gpu=[1, 2])]])
+    assert [event['changes'] for event in events] == [{'gpu': {'old': 1.5, 'new': 2}}, {'gpu': {'old': [1], 'new': [1, 2]}}]
+    assert state.last_known(pod(1)['id'], profiles[0])['gpu'] is True
+
+
 def test_watch_fields_choose_what_makes_an_event_even_lists():
     state = PodState(('k8sPhase', 'requestedNodePools'))
     one_poll(state, [[pod(1, requestedNodePools=['h100'])]])
@@ -183,7 +198,7 @@ def test_watch_fields_choose_what_makes_an_event_even_lists():
     assert events[0]['changes'] == {'requestedNodePools': {'old': ['h100'], 'new': ['h100', 'a100']}}
 
 
-def test_pods_in_the_same_state_share_what_is_remembered():
+def test_pods_in_the_same_state_share_what_is_remembered(segments):
     state = PodState(DEFAULT_WATCH_FIELDS)
     one_poll(state, [[pod(number) for number in range(100)] + [pod(100, phase='Failed')]])
     assert len(state._profiles) == 2  # pylint: disable=protected-access
@@ -193,6 +208,13 @@ def test_pods_in_the_same_state_share_what_is_remembered():
         one_poll(state, [listed])
     assert len(state._profiles) < 80  # pylint: disable=protected-access  # profiles no pod has any more are forgotten
     assert len(state) == 100
+    # Every pod still knows its own profile after the numbers were compacted: the last poll's state, unchanged, is quiet.
+    listed = [pod(other) for other in range(100)]
+    listed[199 % 100] = pod(99, node='node-199')
+    assert one_poll(state, [listed]) == []
+    listed[5] = pod(5, phase='Failed')
+    assert [(event['type'], event['changes']) for event in one_poll(state, [listed])] == [
+        ('MODIFIED', {'k8sPhase': {'old': 'Running', 'new': 'Failed'}})]
 
 
 def test_ids_that_are_not_uuids_are_watched_too():
@@ -204,7 +226,15 @@ def test_ids_that_are_not_uuids_are_watched_too():
         ('MODIFIED', 'pod-a'), ('DELETED', '0000000A-0000-4000-8000-000000000002')]
 
 
-def test_the_table_of_ids_grows_and_keeps_every_pod_exactly():
+@pytest.fixture(params=['heap', 'mapped'])
+def segments(request, monkeypatch):
+    """The table's segments in the heap (small tables), or each in a memory map (from 1,024 slots on) from the start."""
+    if request.param == 'mapped':
+        monkeypatch.setattr(_watch_state, '_MAPPED_FROM', 0)
+    return request.param
+
+
+def test_the_table_of_ids_grows_and_keeps_every_pod_exactly(segments):
     """Enough pods to grow the table several times, with pods leaving in between (tombstones)."""
     import uuid
     ids = [str(uuid.UUID(int=(number * 0x9E3779B97F4A7C15) & ((1 << 128) - 1), version=4)) for number in range(1, 6001)]
@@ -298,7 +328,7 @@ def test_a_reader_of_a_poll_given_up_stops_once_the_next_poll_began_instead_of_m
         pod(1)['id'], ('Running', 'node-1', 'h100')), 'observed_at': 't'}]
 
 
-def test_the_table_grows_while_the_pager_hands_on_and_keeps_what_each_pod_was():
+def test_the_table_grows_while_the_pager_hands_on_and_keeps_what_each_pod_was(segments):
     """Pods known before and new ones handed on, enough to grow the table twice: each keeps its old profile or none."""
     import uuid
     ids = [str(uuid.UUID(int=(number * 0x9E3779B97F4A7C15) & ((1 << 128) - 1), version=4)) for number in range(1, 4001)]
