@@ -7,11 +7,12 @@
 For each --scopes size the simulator serves at least that many live pods. A process of its own, the "source
 process", loads the source as ansible-rulebook does (runpy.run_path of the installed file) and runs its watch
 loop (watch_pods) with a queue that, like ansible-rulebook's, holds one event at a time: the first poll
-(baseline, every pod ADDED), then --polls unchanged polls, back to back; --repeat such processes a scope. It
-reports each poll's wall time, the peak RSS of the process (the run with the median peak), its RSS between polls
-and the per-pod state. Then a soak (--soak-polls polls of a --soak-scope scope while the simulator churns at a
-steady rate) reports the RSS between polls, from poll 50 to the last. Figures in .build/bench/eda.json;
-docs/performance.md says what they mean.
+(baseline, every pod ADDED), then unchanged polls back to back (--polls for the largest scope, more for a
+smaller one, so that each reads about as many pages); --repeat such processes a scope. It reports each poll's
+wall time, the peak RSS of the process (the run with the median peak), its RSS between polls and the per-pod
+state. Then a soak (--soak-polls polls of a --soak-scope scope while the simulator churns at a steady rate)
+reports the RSS between polls, from poll 50 to the last. Figures in .build/bench/eda.json; docs/performance.md
+says what they mean.
 """
 
 import argparse
@@ -125,14 +126,23 @@ def simulator_for(scope, latency_ms):
     return start_simulator('--pods', int(scope / LIVE_SHARE) + 1, '--seed', '7', '--latency-ms', latency_ms, timeout=900)
 
 
-def measure_scope(options, scope):
+def polls_for(options, scope, scopes):
+    """Unchanged polls of a scope: --polls for the largest; a smaller one, as many more as make it read about as many
+    pages in all. The peak creeps up with the pages a process has read (what the allocators keep of the pages in
+    flight), so scopes compared after the same number of polls would also compare 4 times as many pages read."""
+    if options.same_polls:
+        return options.polls
+    return max(options.polls, int(round((options.polls + 1) * max(scopes) / float(scope))) - 1)
+
+
+def measure_scope(options, scope, polls):
     """The figures of the run with the median peak of --repeat source processes (a run's peak RSS varies by a MiB or
     two with how many pages happened to be in flight at once), with every run's peak and RSS after the last poll."""
     with simulator_for(scope, options.latency_ms) as sim:
         live = sim.inventory(workloads=False)['livePods']
         if live < scope:
             raise SystemExit('bench_eda: the simulator has %d live pods, fewer than the scope of %d' % (live, scope))
-        runs = [measure(sim, os.path.join(ROOT, options.venv, 'bin', 'python'), installed_source(options.venv), options.polls)
+        runs = [measure(sim, os.path.join(ROOT, options.venv, 'bin', 'python'), installed_source(options.venv), polls)
                 for _run in range(max(1, options.repeat))]
     runs.sort(key=lambda figures: figures['peak_rss_mib'])
     return dict(runs[len(runs) // 2], peaks_mib=[figures['peak_rss_mib'] for figures in runs],
@@ -196,7 +206,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--scopes', type=int, nargs='+', default=[50000, 200000], help='live pods in scope (at least), one run each')
     parser.add_argument('--scope', type=int, help='one scope only (same as --scopes N)')
-    parser.add_argument('--polls', type=int, default=2, help='unchanged polls after the baseline')
+    parser.add_argument('--polls', type=int, default=2, help='unchanged polls after the baseline (of the largest scope)')
+    parser.add_argument('--same-polls', action='store_true', help='every scope --polls polls, not about as many pages read')
     parser.add_argument('--repeat', type=int, default=5, help='source processes a scope, the median peak is reported')
     parser.add_argument('--soak-polls', type=int, default=120, help='polls of the soak under churn (0: no soak)')
     parser.add_argument('--soak-scope', type=int, default=20000)
@@ -207,7 +218,7 @@ def main():
     scopes = [options.scope] if options.scope else options.scopes
     runs = []
     for scope in scopes:
-        figures = measure_scope(options, scope)
+        figures = measure_scope(options, scope, polls_for(options, scope, scopes))
         report(figures, options.latency_ms)
         runs.append(figures)
     growth = [report_growth(small, large) for small, large in zip(runs, runs[1:])]

@@ -69,7 +69,7 @@ def test_the_event_source_benchmark_runs(tmp_path):
     out = tmp_path / 'eda.json'
     env = dict(os.environ)
     env.pop('PYTHONPATH', None)
-    command = [sys.executable, os.path.join('tests', 'benchmarks', 'bench_eda.py'), '--scope', '500', '--polls', '1',
+    command = [sys.executable, os.path.join('tests', 'benchmarks', 'bench_eda.py'), '--scope', '500', '--polls', '1', '--repeat', '1',
                '--soak-polls', '3', '--soak-scope', '1000', '--out', str(out)]
     completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert completed.returncode == 0, completed.stdout + completed.stderr
