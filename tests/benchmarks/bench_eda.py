@@ -129,7 +129,8 @@ def simulator_for(scope, latency_ms):
 def polls_for(options, scope, scopes):
     """Unchanged polls of a scope: --polls for the largest; a smaller one, as many more as make it read about as many
     pages in all. The peak creeps up with the pages a process has read (what the allocators keep of the pages in
-    flight), so scopes compared after the same number of polls would also compare 4 times as many pages read."""
+    flight), so scopes compared after the same number of polls would also compare different numbers of pages read
+    (4 times as many at the larger of the default scopes)."""
     if options.same_polls:
         return options.polls
     return max(options.polls, int(round((options.polls + 1) * max(scopes) / float(scope))) - 1)

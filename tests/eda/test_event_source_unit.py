@@ -228,7 +228,8 @@ def test_ids_that_are_not_uuids_are_watched_too():
 
 @pytest.fixture(params=['heap', 'mapped'])
 def segments(request, monkeypatch):
-    """The table's segments in the heap (small tables), or each in a memory map (from 1,024 slots on) from the start."""
+    """The table's segments as a small table keeps them (in the heap), or as a large one does (each in a memory map of its
+    own) from the smallest size on."""
     if request.param == 'mapped':
         monkeypatch.setattr(_watch_state, '_MAPPED_FROM', 0)
     return request.param
